@@ -1,0 +1,26 @@
+# make conformance  — the main job: every committed fixture, every live peer, reports in Reports/
+# make test         — swift test plus the live peer direction (what CI runs)
+# make fixtures     — regenerate Vectors/ from the pinned peers (changes committed files)
+SWIFT ?= swift
+BIN := .build/debug/zarr-conformance
+
+.PHONY: setup build test conformance fixtures clean
+
+setup:
+	@bash scripts/setup.sh
+
+build: setup
+	$(SWIFT) build
+
+test: build
+	$(SWIFT) test --disable-swift-testing
+	$(BIN) run --output .work/test-reports --work .work/test-run --fail-on mismatch
+
+conformance: build
+	$(BIN) run --output Reports --work .work/run --fail-on mismatch
+
+fixtures: setup
+	.venv-peers-v2/bin/python Vectors/generators/zarr_python_2.py
+
+clean:
+	rm -rf .build .work

@@ -1,0 +1,44 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// One system-library target per C library (a module map plus a shim header for macros),
+/// one small C target for CRC-32C, the Zarr core, the conformance harness and the CLI.
+let package = Package(
+    name: "zarr-conformance",
+    products: [
+        .library(name: "ZarrCore", targets: ["ZarrCore"]),
+        .library(name: "ZarrConformance", targets: ["ZarrConformance"]),
+        .executable(name: "zarr-conformance", targets: ["zarr-conformance"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZarrZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZarrZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CZarrBlosc", pkgConfig: "blosc", providers: [.apt(["libblosc-dev"])]),
+        .systemLibrary(name: "CZarrLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CZarrBzip2", providers: [.apt(["libbz2-dev"])]),
+        .systemLibrary(name: "CZarrLZMA", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
+        .target(name: "CZarrCRC32C"),
+        .target(
+            name: "ZarrCore",
+            dependencies: [
+                "CZarrZlib", "CZarrZstd", "CZarrBlosc", "CZarrLZ4", "CZarrBzip2", "CZarrLZMA", "CZarrCRC32C",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(name: "ZarrConformance", dependencies: ["ZarrCore"]),
+        .executableTarget(
+            name: "zarr-conformance",
+            dependencies: [
+                "ZarrCore", "ZarrConformance",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "ZarrCoreTests", dependencies: ["ZarrCore"]),
+        .testTarget(name: "ZarrConformanceTests", dependencies: ["ZarrConformance", "ZarrCore", "zarr-conformance"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

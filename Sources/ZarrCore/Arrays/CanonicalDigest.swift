@@ -1,0 +1,62 @@
+import Foundation
+
+import Crypto
+
+/// The canonical digest every implementation's output is compared through: SHA-256 over the
+/// array's elements in C order of its logical shape, each element as
+/// - fixed-size types: their canonical bytes (little-endian at natural width; bool one byte 0/1;
+///   complex real then imaginary; datetime/timedelta int64; `S` raw; `U` UTF-32LE code units;
+///   structured records as their fields packed in order by these same rules);
+/// - variable-length strings/bytes: a u32 LE byte length, then the bytes (UTF-8 for text);
+///   numcodecs vlen-array items likewise, their elements little-endian;
+/// - missing chunks as the fill value (zeros when it is null).
+/// NumPy reproduces it for fixed-size types as `a.astype(a.dtype.newbyteorder('<')).tobytes()`.
+public enum CanonicalDigest {
+    public struct Result: Sendable {
+        public var sha256: String
+        public var elementCount: Int
+    }
+
+    /// Streams the array one slab of chunk rows at a time, so memory stays at one chunk row.
+    public static func compute(_ array: ZarrArray) throws -> Result {
+        var hasher = SHA256()
+        let shape = array.shape
+        var count = 0
+        func feed(_ data: ChunkData) { update(&hasher, with: data) }
+        if shape.isEmpty || shape.contains(0) {
+            let data = try array.read()
+            feed(data)
+            count = shape.reduce(1, *)
+        } else {
+            let step = array.chunkShape[0]
+            var start = 0
+            while start < shape[0] {
+                let stop = min(start + step, shape[0])
+                let slab = [Slice(start, stop)] + shape.dropFirst().map { Slice.all($0) }
+                feed(try array.read(slab))
+                count += (stop - start) * shape.dropFirst().reduce(1, *)
+                start = stop
+            }
+        }
+        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return Result(sha256: digest, elementCount: count)
+    }
+
+    /// The digest of values already in memory (canonical layout).
+    public static func of(_ data: ChunkData) -> String {
+        var hasher = SHA256()
+        update(&hasher, with: data)
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func update(_ hasher: inout SHA256, with data: ChunkData) {
+        switch data {
+        case .fixed(let bytes): hasher.update(data: bytes)
+        case .variable(let items):
+            for item in items {
+                withUnsafeBytes(of: UInt32(truncatingIfNeeded: item.count).littleEndian) { hasher.update(bufferPointer: $0) }
+                hasher.update(data: item)
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+/// `transpose` (TR-01…TR-04): permutes the axes; v2 `order: "F"` is the reversal.
+/// v3 JSON: `{"name": "transpose", "configuration": {"order": [1, 0]}}`.
+public struct TransposeCodec: ArrayToArrayCodec {
+    public var order: [Int]
+
+    public init(order: [Int]) throws {
+        guard Set(order) == Set(0..<order.count) else {
+            throw ZarrError(.invalidMetadata, "order \(order) is not a permutation of 0..<\(order.count)", codec: "transpose", field: "order")
+        }
+        self.order = order
+    }
+
+    /// v2 `order: "F"` for an array of the given rank.
+    public static func fortran(rank: Int) -> TransposeCodec {
+        // Safe: a reversed range is always a permutation.
+        try! TransposeCodec(order: Array((0..<rank).reversed()))
+    }
+
+    public var name: String { "transpose" }
+    public var v2Configuration: JSON { .null }
+
+    public func encodedRepresentation(of decoded: ChunkRepresentation) throws -> ChunkRepresentation {
+        guard decoded.shape.count == order.count else {
+            throw ZarrError(.invalidMetadata, "order has \(order.count) axes, the chunk has \(decoded.shape.count)", codec: name)
+        }
+        var rep = decoded
+        rep.shape = order.map { decoded.shape[$0] }
+        return rep
+    }
+
+    public func encode(_ data: ChunkData, _ decoded: ChunkRepresentation) throws -> ChunkData {
+        try Self.permute(data, shape: decoded.shape, order: order, itemSize: decoded.dataType.itemSize)
+    }
+
+    public func decode(_ data: ChunkData, _ decoded: ChunkRepresentation) throws -> ChunkData {
+        let encodedShape = order.map { decoded.shape[$0] }
+        var inverse = [Int](repeating: 0, count: order.count)
+        for (i, o) in order.enumerated() { inverse[o] = i }
+        return try Self.permute(data, shape: encodedShape, order: inverse, itemSize: decoded.dataType.itemSize)
+    }
+
+    /// Output axis i is input axis order[i].
+    static func permute(_ data: ChunkData, shape: [Int], order: [Int], itemSize: Int?) throws -> ChunkData {
+        let rank = shape.count
+        if rank < 2 || order == Array(0..<rank) { return data }
+        var inStrides = [Int](repeating: 1, count: rank)
+        for i in stride(from: rank - 2, through: 0, by: -1) { inStrides[i] = inStrides[i + 1] * shape[i + 1] }
+        let outShape = order.map { shape[$0] }
+        let strides = order.map { inStrides[$0] }
+        let count = shape.reduce(1, *)
+        // Source element index for each output element, in output C order.
+        func forEachSource(_ body: (Int) -> Void) {
+            guard count > 0 else { return }
+            var index = [Int](repeating: 0, count: rank)
+            var source = 0
+            for _ in 0..<count {
+                body(source)
+                var d = rank - 1
+                while d >= 0 {
+                    index[d] += 1
+                    source += strides[d]
+                    if index[d] < outShape[d] { break }
+                    source -= strides[d] * outShape[d]
+                    index[d] = 0
+                    d -= 1
+                }
+            }
+        }
+        switch data {
+        case .fixed(let bytes):
+            let size = itemSize ?? 1
+            var out = [UInt8](repeating: 0, count: bytes.count)
+            bytes.withUnsafeBytes { src in
+                out.withUnsafeMutableBytes { dst in
+                    var o = 0
+                    forEachSource { s in
+                        // In range: s < count and o < count by construction of the odometer.
+                        dst.baseAddress!.advanced(by: o * size).copyMemory(from: src.baseAddress!.advanced(by: s * size), byteCount: size)
+                        o += 1
+                    }
+                }
+            }
+            return .fixed(out)
+        case .variable(let items):
+            var out = [[UInt8]]()
+            out.reserveCapacity(items.count)
+            forEachSource { out.append(items[$0]) }
+            return .variable(out)
+        }
+    }
+}

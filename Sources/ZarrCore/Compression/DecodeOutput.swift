@@ -1,0 +1,50 @@
+/// The output of a streaming decompressor. It never grows past `limit + 1` bytes (or
+/// `expected + 1` when the exact size is known): one byte over is how an oversized stream
+/// is noticed without decoding it all, so a decompression bomb costs at most the cap.
+struct DecodeOutput {
+    private(set) var buffer: [UInt8]
+    var used = 0
+    let cap: Int
+    let expected: Int?
+    let codec: String
+
+    init(expected: Int?, limit: Int, inputCount: Int, codec: String) {
+        self.expected = expected
+        self.codec = codec
+        let bound = (expected ?? limit)
+        cap = bound == Int.max ? bound : bound + 1
+        let initial = expected.map { $0 + 1 } ?? min(cap, max(inputCount.multipliedReportingOverflow(by: 4).partialValue, 1 << 16))
+        buffer = [UInt8](repeating: 0, count: max(1, min(initial, cap)))
+    }
+
+    /// Makes room for more output; throws once the cap is reached.
+    mutating func reserve() throws {
+        guard used == buffer.count else { return }
+        guard buffer.count < cap else { throw tooLarge() }
+        let grown = min(cap, buffer.count.multipliedReportingOverflow(by: 2).partialValue)
+        buffer += [UInt8](repeating: 0, count: grown - buffer.count)
+    }
+
+    func tooLarge() -> ZarrError {
+        if let expected { return ZarrError.corrupt("decodes to more than the expected \(expected) bytes", codec: codec) }
+        return ZarrError.corrupt("decodes to more than the \(cap - 1)-byte limit", codec: codec)
+    }
+
+    /// Calls `body` with the free space; `body` returns how many bytes it wrote.
+    mutating func write(_ body: (UnsafeMutableRawBufferPointer) throws -> Int) rethrows {
+        let start = used
+        let written = try buffer.withUnsafeMutableBytes { all in
+            try body(UnsafeMutableRawBufferPointer(rebasing: all[start...]))
+        }
+        used += written
+    }
+
+    func finish() throws -> [UInt8] {
+        if let expected, used != expected {
+            if used > expected { throw tooLarge() }
+            throw ZarrError.corrupt("decodes to \(used) bytes where exactly \(expected) are expected", codec: codec)
+        }
+        if used >= cap { throw tooLarge() }
+        return Array(buffer[0..<used])
+    }
+}

@@ -1,0 +1,61 @@
+/// v2 consolidated metadata, `.zmetadata` (CM-01…CM-03).
+public enum ConsolidatedV2 {
+    public static let key = ".zmetadata"
+
+    /// Gathers every `.zgroup`, `.zarray` and `.zattrs` below `path` into `path/.zmetadata`.
+    public static func write(store: any Store, path: String = "") throws {
+        let prefix = NodePath.prefix(path)
+        var metadata = JSONObject()
+        for key in try store.list(prefix: prefix) {
+            let name = key.split(separator: "/").last.map(String.init) ?? key
+            guard [".zgroup", ".zarray", ".zattrs"].contains(name) else { continue }
+            if let json = try store.getJSON(key) { metadata[String(key.dropFirst(prefix.count))] = json }
+        }
+        let document: JSON = .object(JSONObject([("metadata", .object(metadata.sortedByKey())), ("zarr_consolidated_format", 1)]))
+        try store.set(prefix + key, document.bytes())
+    }
+
+    /// The metadata documents listed in `path/.zmetadata`, keyed relative to `path`.
+    public static func read(store: any ReadableStore, path: String = "") throws -> [String: JSON]? {
+        let key = NodePath.prefix(path) + Self.key
+        guard let json = try store.getJSON(key) else { return nil }
+        guard json["zarr_consolidated_format"]?.int64Value == 1, let metadata = json["metadata"]?.objectValue else {
+            throw ZarrError(.invalidMetadata, "not consolidated format 1 with a metadata object (CM-01)", key: key)
+        }
+        var out: [String: JSON] = [:]
+        for (k, v) in metadata {
+            let name = k.split(separator: "/").last.map(String.init) ?? k
+            guard [".zgroup", ".zarray", ".zattrs"].contains(name) else {
+                throw ZarrError(.invalidMetadata, "entry '\(k)' is not a .zgroup, .zarray or .zattrs (CM-03)", key: key)
+            }
+            _ = try NodePath.normalize(k)
+            out[k] = v
+        }
+        return out
+    }
+}
+
+/// A read view of a store whose metadata keys come from consolidated metadata, as
+/// zarr-python's `open_consolidated` does; chunk keys go to the store beneath.
+public struct ConsolidatedStore: ReadableStore {
+    public let base: any ReadableStore
+    public let metadata: [String: [UInt8]]
+
+    public init(base: any ReadableStore, path: String = "") throws {
+        guard let documents = try ConsolidatedV2.read(store: base, path: path) else {
+            throw ZarrError(.notFound, "no consolidated metadata", key: NodePath.prefix(path) + ConsolidatedV2.key)
+        }
+        self.base = base
+        let prefix = NodePath.prefix(path)
+        metadata = Dictionary(uniqueKeysWithValues: documents.map { (prefix + $0.key, $0.value.bytes()) })
+    }
+
+    public func get(_ key: String, range: ByteRange) throws -> [UInt8]? {
+        let name = key.split(separator: "/").last.map(String.init) ?? key
+        if [".zgroup", ".zarray", ".zattrs"].contains(name) {
+            guard let value = metadata[key] else { return nil }
+            return Array(value[try range.resolve(count: value.count, key: key)])
+        }
+        return try base.get(key, range: range)
+    }
+}

@@ -1,0 +1,68 @@
+/// A byte range of a value (V3-101, ST-09).
+public enum ByteRange: Equatable, Sendable {
+    case all
+    /// `length` bytes from `offset`.
+    case range(offset: Int, length: Int)
+    /// The last `n` bytes.
+    case suffix(Int)
+}
+
+/// Storage split by capability (V3-102…V3-104). Keys are `/`-separated strings; a missing key
+/// reads as nil, never as an error (ST-10).
+public protocol ReadableStore: Sendable {
+    func get(_ key: String, range: ByteRange) throws -> [UInt8]?
+}
+
+public protocol ListableStore: Sendable {
+    /// Every key under `prefix` (which is "" or ends with "/"), as full keys.
+    func list(prefix: String) throws -> [String]
+    /// The keys and child prefixes directly under `prefix`, without the prefix.
+    func listDir(_ prefix: String) throws -> (keys: [String], prefixes: [String])
+}
+
+public protocol WritableStore: Sendable {
+    func set(_ key: String, _ value: [UInt8]) throws
+    func erase(_ key: String) throws
+}
+
+public typealias Store = ReadableStore & ListableStore & WritableStore
+
+extension ReadableStore {
+    public func get(_ key: String) throws -> [UInt8]? { try get(key, range: .all) }
+
+    /// Reads and parses a JSON document, naming the key in any error.
+    func getJSON(_ key: String) throws -> JSON? {
+        guard let bytes = try get(key) else { return nil }
+        return try withKey(key) { try JSON.parse(bytes) }
+    }
+}
+
+extension ByteRange {
+    /// The range within a value of `count` bytes; an out-of-bounds request is an error.
+    func resolve(count: Int, key: String) throws -> Range<Int> {
+        switch self {
+        case .all: return 0..<count
+        case .range(let offset, let length):
+            guard offset >= 0, length >= 0, offset <= count, length <= count - offset else {
+                throw ZarrError(.corruptData, "byte range \(offset)+\(length) is outside the \(count)-byte value", key: key)
+            }
+            return offset..<offset + length
+        case .suffix(let n):
+            guard n >= 0, n <= count else { throw ZarrError(.corruptData, "suffix of \(n) bytes is longer than the \(count)-byte value", key: key) }
+            return count - n..<count
+        }
+    }
+}
+
+/// Key rules shared by every store: no empty, `.` or `..` segments, no absolute keys,
+/// backslashes or NUL (V2-05, ST-04). Store contents are untrusted, so this runs on every key.
+enum StoreKey {
+    static func validate(_ key: String) throws {
+        guard !key.isEmpty, !key.hasPrefix("/"), !key.contains("\\"), !key.contains("\0") else {
+            throw ZarrError(.invalidArgument, "invalid store key", key: key)
+        }
+        for segment in key.split(separator: "/", omittingEmptySubsequences: false) {
+            guard !segment.isEmpty, segment != ".", segment != ".." else { throw ZarrError(.invalidArgument, "invalid store key segment '\(segment)'", key: key) }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import ZarrCore
+
+/// One case of the catalog in `Vectors/catalog/*.json`: a store written by some implementation,
+/// the requirement ids it exercises and what a reader must get from it.
+public struct Case: Sendable {
+    public enum Expectation: Sendable, Equatable {
+        /// Reads with this canonical digest and shape.
+        case read(sha256: String, shape: [Int])
+        /// Must be refused, for this reason.
+        case refuse(reason: String)
+    }
+
+    public var id: String
+    public var format: String
+    public var requirements: [String]
+    /// The store directory, relative to the Vectors/ folder.
+    public var store: String
+    public var node: String
+    public var consolidated: Bool
+    public var expected: Expectation
+    public var writer: String
+    public var writerVersion: String
+    public var script: String
+
+    /// The case name without format and writer (`dtype-li4`), shared across writers.
+    public var name: String { String(id.split(separator: "/").last ?? Substring(id)) }
+    /// The family a report groups rows by: the name up to its first dash.
+    public var family: String { String(name.split(separator: "-").first ?? Substring(name)) }
+    public var writerLabel: String { "\(writer)-\(writerVersion)" }
+
+    init(json: JSON, file: String) throws {
+        func fail(_ what: String) -> ZarrError { ZarrError(.invalidMetadata, "catalog entry \(json["id"]?.stringValue ?? "?"): \(what)", key: file) }
+        guard let id = json["id"]?.stringValue, let format = json["format"]?.stringValue, let store = json["store"]?.stringValue,
+              let expected = json["expected"], let outcome = expected["outcome"]?.stringValue, let writer = json["writer"]
+        else { throw fail("needs id, format, store, expected.outcome and writer") }
+        self.id = id
+        self.format = format
+        self.store = store
+        requirements = json["requirements"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        node = json["node"]?.stringValue ?? ""
+        consolidated = json["consolidated"]?.boolValue ?? false
+        switch outcome {
+        case "read":
+            guard let sha = expected["sha256"]?.stringValue, let shape = expected["shape"]?.arrayValue?.compactMap(\.intValue) else {
+                throw fail("a readable case needs expected.sha256 and expected.shape")
+            }
+            self.expected = .read(sha256: sha, shape: shape)
+        case "refuse":
+            self.expected = .refuse(reason: expected["reason"]?.stringValue ?? "")
+        default: throw fail("unknown outcome '\(outcome)'")
+        }
+        self.writer = writer["name"]?.stringValue ?? "?"
+        writerVersion = writer["version"]?.stringValue ?? "?"
+        script = writer["script"]?.stringValue ?? ""
+    }
+}
+
+public enum Catalog {
+    /// Every case of every `*.json` file in `vectors/catalog`, sorted by id.
+    public static func load(vectors: String) throws -> [Case] {
+        let dir = vectors + "/catalog"
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: dir))?.filter { $0.hasSuffix(".json") }.sorted() ?? []
+        var cases: [Case] = []
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: dir + "/" + file) else { continue }
+            let json = try JSON.parse(Array(data))
+            for entry in json["cases"]?.arrayValue ?? [] { cases.append(try Case(json: entry, file: file)) }
+        }
+        return cases.sorted { $0.id < $1.id }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import ZarrCore
+
+/// Reads a case with this project's implementation and judges it against the expectation.
+public enum OurReader {
+    public static let name = "zarr-conformance"
+    public static let version = "0.1.0"
+    public static var label: String { "\(name)-\(version)" }
+
+    /// Digest and shape of the array node of a store, or the error that stopped the read.
+    public static func read(store root: String, node: String, consolidated: Bool) -> Result<(String, [Int]), ZarrError> {
+        do {
+            guard case .array(let array) = try ZarrNode.open(store: FilesystemStore(root: root), path: node, consolidated: consolidated) else {
+                return .failure(ZarrError(.notFound, "the node is a group, not an array", key: node))
+            }
+            return .success((try CanonicalDigest.compute(array).sha256, array.shape))
+        } catch let e as ZarrError {
+            return .failure(e)
+        } catch {
+            return .failure(ZarrError(.storage, "\(error)"))
+        }
+    }
+
+    public static func judge(_ c: Case, _ result: Result<(String, [Int]), ZarrError>) -> (Outcome, String) {
+        switch (c.expected, result) {
+        case (.read(let sha, let shape), .success(let (got, gotShape))):
+            if gotShape != shape { return (.mismatch, "shape \(gotShape), expected \(shape)") }
+            return got == sha ? (.pass, "") : (.mismatch, "sha256 \(got.prefix(16))…, expected \(sha.prefix(16))…")
+        case (.read, .failure(let e)):
+            return (e.kind == .unsupported ? .unsupported : .error, e.description)
+        case (.refuse, .success):
+            return (.accepted, "read without error")
+        case (.refuse, .failure(let e)):
+            return (.refused, e.description)
+        }
+    }
+}
+
+/// Writes a case's array again with this implementation: same metadata, same data, the same
+/// chunks present (chunks absent from the source are erased after writing).
+public enum OurWriter {
+    public static func rewrite(_ c: Case, from sourceRoot: String, to destination: String) throws {
+        let fm = FileManager.default
+        try? fm.removeItem(atPath: destination)
+        try fm.createDirectory(atPath: destination, withIntermediateDirectories: true)
+        let source = FilesystemStore(root: sourceRoot)
+        guard case .array(let array) = try ZarrNode.open(store: source, path: c.node, consolidated: c.consolidated) else {
+            throw ZarrError(.notFound, "not an array", key: c.node)
+        }
+        let target = FilesystemStore(root: destination)
+        guard case .v2(let metadata) = array.metadata else { throw ZarrError(.unsupported, "only v2 cases are rewritten yet") }
+        let attributes = try array.attributes
+        let copy = try ZarrArray.create(store: target, path: c.node, metadata: metadata, attributes: attributes.isEmpty ? nil : attributes)
+        if !array.shape.contains(0) { try copy.write(try array.read()) }
+        let prefix = c.node.isEmpty ? "" : c.node + "/"
+        let present = Set(try source.list(prefix: prefix))
+        for key in try target.list(prefix: prefix) where !present.contains(key) && !key.hasSuffix(".zarray") && !key.hasSuffix(".zattrs") && !key.hasSuffix(".zgroup") {
+            try target.erase(key)
+        }
+        if c.consolidated { try ConsolidatedV2.write(store: target) }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import ZarrCore
+
+/// Runs the writer × reader matrix over the catalog.
+public struct Runner {
+    public var vectors: String
+    public var workDirectory: String
+    public var peers: [Peer]
+    public var filter: (Case) -> Bool = { _ in true }
+    public var progress: (String) -> Void = { _ in }
+
+    public init(vectors: String, workDirectory: String, peers: [Peer]) {
+        self.vectors = vectors
+        self.workDirectory = workDirectory
+        self.peers = peers
+    }
+
+    public func run() throws -> [CellResult] {
+        let cases = try Catalog.load(vectors: vectors).filter(filter)
+        var results: [CellResult] = []
+        func cell(_ c: Case, writer: String, reader: String, _ verdict: (Outcome, String)) -> CellResult {
+            CellResult(caseID: c.id, format: c.format, family: c.family, writer: writer, reader: reader,
+                       outcome: verdict.0, message: verdict.1, requirements: c.requirements)
+        }
+
+        // 1. Our implementation reads every committed fixture.
+        progress("reading \(cases.count) fixtures")
+        let ourReads = Self.parallelMap(cases) { c in
+            OurReader.judge(c, OurReader.read(store: vectors + "/" + c.store, node: c.node, consolidated: c.consolidated))
+        }
+        for (c, verdict) in zip(cases, ourReads) { results.append(cell(c, writer: c.writerLabel, reader: OurReader.label, verdict)) }
+
+        // 2. Our implementation writes every readable case again; we read it back ourselves.
+        let writable = zip(cases, ourReads).filter { c, v in v.0 == .pass && { if case .read = c.expected { return true } else { return false } }() }.map(\.0)
+        progress("writing \(writable.count) cases")
+        var written: [(Case, String)] = []
+        let writes = Self.parallelMap(writable) { c -> (Case, String, Result<Void, Error>) in
+            let destination = workDirectory + "/" + OurReader.label + "/" + c.format + "/" + c.name + ".zarr"
+            return (c, destination, Result { try OurWriter.rewrite(c, from: vectors + "/" + c.store, to: destination) })
+        }
+        for (c, destination, outcome) in writes {
+            let ourCase = c.renamed(writer: OurReader.name, version: OurReader.version)
+            switch outcome {
+            case .success:
+                written.append((ourCase, destination))
+                let verdict = OurReader.judge(ourCase, OurReader.read(store: destination, node: c.node, consolidated: c.consolidated))
+                results.append(cell(ourCase, writer: OurReader.label, reader: OurReader.label, verdict))
+            case .failure(let e):
+                results.append(cell(ourCase, writer: OurReader.label, reader: OurReader.label, (.error, "write failed: \(e)")))
+            }
+        }
+
+        // 3. Each peer reads what we wrote, and judges the refuse cases itself.
+        for peer in peers {
+            let ours = written.filter { peer.formats.contains($0.0.format) }
+            let refusals = cases.filter { peer.formats.contains($0.format) && $0.expected.isRefusal }
+            guard peer.isAvailable else {
+                for (c, _) in ours { results.append(cell(c, writer: OurReader.label, reader: peer.label, (.skipped, "\(peer.python) is missing (run make setup)"))) }
+                continue
+            }
+            progress("\(peer.label) reads \(ours.count) cases")
+            let requests = ours.map { Peer.Request(id: $0.0.id, store: $0.1, node: $0.0.node, consolidated: $0.0.consolidated) }
+                + refusals.map { Peer.Request(id: $0.id, store: vectors + "/" + $0.store, node: $0.node, consolidated: $0.consolidated) }
+            let answers = try peer.read(requests)
+            for (c, _) in ours { results.append(cell(c, writer: OurReader.label, reader: peer.label, Self.judgePeer(c, answers[c.id]))) }
+            for c in refusals { results.append(cell(c, writer: c.writerLabel, reader: peer.label, Self.judgePeer(c, answers[c.id]))) }
+        }
+        return results
+    }
+
+    static func judgePeer(_ c: Case, _ answer: Result<(String, [Int]), PeerError>?) -> (Outcome, String) {
+        switch answer {
+        case nil: return (.error, "the peer gave no answer")
+        case .success(let v): return OurReader.judge(c, .success(v))
+        case .failure(let e):
+            if e.unsupported { return (.unsupported, e.message) }
+            if case .refuse = c.expected { return (.refused, e.message) }
+            return (.error, e.message)
+        }
+    }
+
+    /// Maps across cores, keeping order.
+    static func parallelMap<T, U>(_ items: [T], _ body: (T) -> U) -> [U] {
+        var out = [U?](repeating: nil, count: items.count)
+        let lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: items.count) { i in
+            let v = body(items[i])
+            lock.withLock { out[i] = v }
+        }
+        return out.map { $0! }  // every index was filled above
+    }
+}
+
+extension Case {
+    func renamed(writer: String, version: String) -> Case {
+        var c = self
+        c.id = "\(format)/\(writer)-\(version)/\(name)"
+        c.writer = writer
+        c.writerVersion = version
+        return c
+    }
+}
+
+extension Case.Expectation {
+    var isRefusal: Bool { if case .refuse = self { return true } else { return false } }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import ZarrConformance
+import ZarrCore
+
+/// The command-line tool: parses, calls the libraries, maps errors to exit codes.
+/// Exit codes: 0 success, 1 findings or mismatches, 2 usage error, 3 could not read.
+@main
+struct ZarrConformanceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "zarr-conformance",
+        abstract: "A reference implementation of Zarr v2 and a conformance suite.",
+        subcommands: [Info.self, Digest.self, Cat.self, Run.self]
+    )
+
+    /// Maps ArgumentParser's usage failures (EX_USAGE, 64) to this tool's exit code 2.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+}
+
+/// Shared options for commands that open a node.
+struct NodeOptions: ParsableArguments {
+    @Option(name: .long, help: "Path of the node inside the store (default: the root).")
+    var node: String = ""
+    @Flag(name: .long, help: "Read metadata from the store's consolidated .zmetadata.")
+    var consolidated = false
+
+    func open(_ path: String) throws -> ZarrNode {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ZarrError(.notFound, "no such file or directory", key: path)
+        }
+        return try ZarrNode.open(store: FilesystemStore(root: path), path: node, consolidated: consolidated)
+    }
+
+    func openArray(_ path: String) throws -> ZarrArray {
+        guard case .array(let a) = try open(path) else { throw ZarrError(.notFound, "the node is a group, not an array", key: path) }
+        return a
+    }
+}
+
+/// Runs a body, printing a one-line message and exiting 3 for store and data errors.
+func readOrExit<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let e as ZarrError {
+        FileHandle.standardError.write(Data("error: \(e)\n".utf8))
+        throw ExitCode(3)
+    }
+}
+
+struct Info: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print a metadata summary of the node at PATH.")
+    @Argument(help: "A store directory (or a node directory inside one).") var path: String
+    @OptionGroup var options: NodeOptions
+    @Flag(name: .long, help: "Print JSON.") var json = false
+
+    func run() throws {
+        let summary = try readOrExit { try NodeInfo.describe(try options.open(path)) }
+        if json { print(summary.serialized(indent: 2)); return }
+        for (key, value) in summary.objectValue ?? JSONObject() {
+            print("\(key): \(value.stringValue ?? value.serialized())")
+        }
+    }
+}
+
+struct Digest: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the canonical SHA-256 digest of the array at PATH as JSON.")
+    @Argument(help: "The array's store directory.") var path: String
+    @OptionGroup var options: NodeOptions
+
+    func run() throws {
+        let out: JSON = try readOrExit {
+            let array = try options.openArray(path)
+            let result = try CanonicalDigest.compute(array)
+            return .object(JSONObject([
+                ("sha256", .string(result.sha256)), ("shape", .array(array.shape.map { .int($0) })),
+                ("data_type", NodeInfo.dataTypeJSON(array)), ("format", .string(array.metadata.format)),
+                ("elements", .int(result.elementCount)),
+            ]))
+        }
+        print(out.serialized())
+    }
+}
+
+struct Cat: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print each element in C order, one per line, as fill-value JSON.")
+    @Option(name: .customLong("array_path"), help: "The array's store directory.") var arrayPath: String
+    @OptionGroup var options: NodeOptions
+
+    func run() throws {
+        let lines: [JSON] = try readOrExit {
+            let array = try options.openArray(arrayPath)
+            return try array.read().elementsJSON(type: array.dataType)
+        }
+        var out = ""
+        for line in lines {
+            out += line.serialized() + "\n"
+            if out.utf8.count > 1 << 16 { FileHandle.standardOutput.write(Data(out.utf8)); out = "" }
+        }
+        FileHandle.standardOutput.write(Data(out.utf8))
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import XCTest
+@testable import ZarrConformance
+import ZarrCore
+
+/// Every committed fixture, read against the digest its writer's own read-back produced.
+final class FixtureTests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let vectors = root + "/Vectors"
+
+    func testCatalogIsLargeAndTraceable() throws {
+        let cases = try Catalog.load(vectors: Self.vectors).filter { $0.format == "v2" }
+        XCTAssertGreaterThanOrEqual(cases.filter { !$0.expected.isRefusal }.count, 150)
+        for c in cases {
+            XCTAssertFalse(c.requirements.isEmpty, "\(c.id) cites no checklist id")
+            XCTAssertTrue(FileManager.default.fileExists(atPath: Self.root + "/" + c.script), "\(c.id): missing script \(c.script)")
+            XCTAssertTrue(FileManager.default.fileExists(atPath: Self.vectors + "/" + c.store), "\(c.id): missing store")
+        }
+    }
+
+    func testEveryFixtureReadsWithItsDigestOrIsRefused() throws {
+        let cases = try Catalog.load(vectors: Self.vectors)
+        XCTAssertFalse(cases.isEmpty)
+        for c in cases {
+            let result = OurReader.read(store: Self.vectors + "/" + c.store, node: c.node, consolidated: c.consolidated)
+            let (outcome, message) = OurReader.judge(c, result)
+            switch c.expected {
+            case .read: XCTAssertEqual(outcome, .pass, "\(c.id): \(message)")
+            case .refuse: XCTAssertEqual(outcome, .refused, "\(c.id) must be refused: \(message)")
+            }
+        }
+    }
+
+    func testOurRewriteOfEveryFixtureReadsBackIdentically() throws {
+        let work = NSTemporaryDirectory() + "rewrite-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        for c in try Catalog.load(vectors: Self.vectors) where !c.expected.isRefusal {
+            let destination = work + "/" + c.name
+            try OurWriter.rewrite(c, from: Self.vectors + "/" + c.store, to: destination)
+            let (outcome, message) = OurReader.judge(c, OurReader.read(store: destination, node: c.node, consolidated: c.consolidated))
+            XCTAssertEqual(outcome, .pass, "\(c.id): \(message)")
+        }
+    }
+}

@@ -23,6 +23,9 @@ final class BadInputTests: XCTestCase {
             (#"{"zarr_format":2,"shape":[4],"chunks":[2],"dtype":"|O","compressor":null,"fill_value":0,"order":"C","filters":null}"#, "object codec"),
             (base(#","dimension_separator":"-""#), "dimension_separator"),
             (#"[1,2]"#, "JSON object"),
+            (base("").replacingOccurrences(of: #""<i4""#, with: #"">U2147483647""#), "big-endian units"),
+            (base("").replacingOccurrences(of: #""<i4""#, with: #"[["a",">i4",[1073741824]]]"#), "big-endian scalars"),
+            (base("").replacingOccurrences(of: #""chunks":[2]"#, with: #""chunks":[4000000000]"#).replacingOccurrences(of: #""shape":[4]"#, with: #""shape":[4000000000]"#), "limit"),
         ]
         for (text, expected) in cases {
             XCTAssertThrowsError(try open(text), expected) { error in
@@ -31,6 +34,11 @@ final class BadInputTests: XCTestCase {
                 XCTAssertTrue("\(error)".contains(expected), "\(error) lacks '\(expected)'")
             }
         }
+    }
+
+    func testZeroSizeElementsReadWithoutTrapping() throws {
+        let a = try open(base("").replacingOccurrences(of: #""<i4""#, with: #""|S0""#).replacingOccurrences(of: #""fill_value":0"#, with: #""fill_value":"""#))
+        XCTAssertEqual(try a.read(), .fixed([]))
     }
 
     func testUnknownExtraKeysAreIgnoredAndEmptyFiltersAreNull() throws {

@@ -153,3 +153,20 @@ final class CodecTests: XCTestCase {
         XCTAssertEqual(try codec.encode(.fixed(input), rep), .fixed([0, 2, 2, 0, 0xFE]))
     }
 }
+
+extension CodecTests {
+    func testEveryBloscCompressorInTheLibrary() throws {
+        // NC-01 / E-51: every cname libblosc was built with round-trips at every shuffle.
+        XCTAssertTrue(Set(Blosc.compressors).isSuperset(of: ["blosclz", "lz4", "lz4hc", "zlib", "zstd"]), "\(Blosc.compressors)")
+        for cname in Blosc.compressors {
+            for shuffle in [-1, 0, 1, 2] {
+                let codec = try BloscCodec(cname: cname, clevel: 5, shuffle: shuffle, typesize: 4)
+                XCTAssertEqual(try codec.decode(try codec.encode(sample), expectedSize: sample.count, limit: 1 << 20), sample, "\(cname) \(shuffle)")
+            }
+        }
+        // A cname the library lacks is a clean error, not a crash.
+        if !Blosc.compressors.contains("snappy") {
+            XCTAssertThrowsError(try BloscCodec(cname: "snappy").encode(sample)) { XCTAssertEqual(($0 as? ZarrError)?.kind, .unsupported) }
+        }
+    }
+}

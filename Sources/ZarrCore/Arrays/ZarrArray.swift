@@ -78,6 +78,7 @@ public final class ZarrArray: @unchecked Sendable {
         let rep = spec.chunkRepresentation
         if let itemSize = dataType.itemSize {
             var out = [UInt8](repeating: 0, count: try Checked.multiply(outCount, itemSize, "selection bytes"))
+            if out.isEmpty { return .fixed(out) }
             try out.withUnsafeMutableBytes { dst in
                 let dst = dst  // shared by the workers; each writes a disjoint set of elements
                 try Self.parallel(combos.count) { i in
@@ -141,6 +142,7 @@ public final class ZarrArray: @unchecked Sendable {
             var chunk = covered ? ChunkData.filled(rep) : (try readChunk(indices) ?? .filled(rep))
             switch (chunk, data) {
             case (.fixed(var dst), .fixed(let src)):
+                guard itemSize > 0 else { break }
                 dst.withUnsafeMutableBytes { d in
                     src.withUnsafeBytes { s in
                         Selection.forEachRun(pairs, chunkStrides: chunkStrides, outStrides: outStrides) { c, o, n in

@@ -25,7 +25,7 @@ public struct CodecChain: Sendable {
                 guard a2b == nil else { throw ZarrError.metadata("array→array codec '\(x.name)' after the array→bytes codec", field: "codecs") }
                 a2a.append(x)
             case .arrayToBytes(let x):
-                guard a2b == nil else { throw ZarrError.metadata("two array→bytes codecs ('\(a2b!.name)', '\(x.name)')", field: "codecs") }
+                if let first = a2b { throw ZarrError.metadata("two array→bytes codecs ('\(first.name)', '\(x.name)')", field: "codecs") }
                 a2b = x
             case .bytesToBytes(let x):
                 guard a2b != nil else { throw ZarrError.metadata("bytes→bytes codec '\(x.name)' before any array→bytes codec", field: "codecs") }

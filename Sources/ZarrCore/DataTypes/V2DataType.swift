@@ -9,11 +9,17 @@ public struct V2DataType: Equatable, Sendable {
     /// The dtype exactly as written, re-emitted on write.
     public var json: JSON
 
+    /// Byte-swap tables longer than this are refused rather than built (untrusted metadata).
+    static let maxComponents = 1 << 20
+
     public static func parse(_ json: JSON) throws -> V2DataType {
         switch json {
         case .string(let s):
             if s == "|O" { return V2DataType(dataType: .bytes, bigEndianComponents: [], isObject: true, json: json) }
             let (type, big) = try parseTypestr(s)
+            if big, case .fixedUnicode(let n) = type, n > maxComponents {
+                throw ZarrError(.unsupported, "dtype '\(s)' has more than \(maxComponents) big-endian units", field: "dtype")
+            }
             return V2DataType(dataType: type, bigEndianComponents: big ? type.scalarComponents : [], isObject: false, json: json)
         case .array(let items):
             var fields: [StructField] = []
@@ -39,6 +45,10 @@ public struct V2DataType: Equatable, Sendable {
                 let field = StructField(name: name, type: inner.dataType, shape: shape)
                 let count = try Checked.product(shape, "structured field size")
                 guard let size = inner.dataType.itemSize else { throw ZarrError.metadata("variable-length field", field: "dtype") }
+                let added = try Checked.multiply(count, inner.bigEndianComponents.count, "structured field")
+                guard big.count + added <= maxComponents else {
+                    throw ZarrError(.unsupported, "structured dtype has more than \(maxComponents) big-endian scalars", field: "dtype")
+                }
                 for i in 0..<count {
                     let base = try Checked.add(offset, try Checked.multiply(i, size, "field offset"), "field offset")
                     big += inner.bigEndianComponents.map { ByteComponent(offset: $0.offset + base, width: $0.width) }

@@ -69,6 +69,7 @@ public struct TransposeCodec: ArrayToArrayCodec {
         switch data {
         case .fixed(let bytes):
             let size = itemSize ?? 1
+            guard size > 0, !bytes.isEmpty else { return data }
             var out = [UInt8](repeating: 0, count: bytes.count)
             bytes.withUnsafeBytes { src in
                 out.withUnsafeMutableBytes { dst in

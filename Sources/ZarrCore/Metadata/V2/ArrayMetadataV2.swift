@@ -71,13 +71,21 @@ public struct ArrayMetadataV2: Equatable, Sendable {
             separator = Character(s)
         }
         if dtype.isObject { dtype.dataType = try objectType(filters: filters ?? [], compressor: compressor) }
-        guard let itemSize = dtype.dataType.itemSize ?? Optional(1) else { throw ZarrError.metadata("dtype has no size", field: "dtype") }
-        _ = try Checked.multiply(try Checked.product(chunks.map { max($0, 1) }, "chunk element count"), max(itemSize, 1), "chunk byte size")
+        try ArrayMetadataV2.checkChunkSize(chunks, dtype.dataType)
         var meta = ArrayMetadataV2(shape: shape, chunks: chunks, dtype: dtype, compressor: compressor, filters: filters,
                                    fillValue: try FillValue.parseV2(o["fill_value"]!, dtype: dtype), order: Character(orderString),
                                    dimensionSeparator: separator)
         meta.writesSeparator = o["dimension_separator"] != nil
         return meta
+    }
+
+    /// A chunk must fit the decode limit: it bounds every allocation that metadata can ask for.
+    static func checkChunkSize(_ chunks: [Int], _ type: DataType) throws {
+        let elements = try Checked.product(chunks.map { max($0, 1) }, "chunk element count")
+        let bytes = try Checked.multiply(elements, max(type.itemSize ?? 1, 1), "chunk byte size")
+        guard bytes <= CodecChain.defaultDecodeLimit else {
+            throw ZarrError(.unsupported, "a chunk of \(bytes) bytes exceeds the \(CodecChain.defaultDecodeLimit)-byte limit", field: "chunks")
+        }
     }
 
     /// V2-38 / E-79: an `|O` array takes its element type from its object codec.

@@ -48,15 +48,23 @@ public enum OurWriter {
             throw ZarrError(.notFound, "not an array", key: c.node)
         }
         let target = FilesystemStore(root: destination)
-        guard case .v2(let metadata) = array.metadata else { throw ZarrError(.unsupported, "only v2 cases are rewritten yet") }
-        let attributes = try array.attributes
-        let copy = try ZarrArray.create(store: target, path: c.node, metadata: metadata, attributes: attributes.isEmpty ? nil : attributes)
+        let copy: ZarrArray
+        switch array.metadata {
+        case .v2(let metadata):
+            let attributes = try array.attributes
+            copy = try ZarrArray.create(store: target, path: c.node, metadata: metadata, attributes: attributes.isEmpty ? nil : attributes)
+        case .v3:
+            copy = try ZarrArray.create(store: target, path: c.node, metadata: array.metadata)
+        }
         if !array.shape.contains(0) { try copy.write(try array.read()) }
         let prefix = c.node.isEmpty ? "" : c.node + "/"
         let present = Set(try source.list(prefix: prefix))
-        for key in try target.list(prefix: prefix) where !present.contains(key) && !key.hasSuffix(".zarray") && !key.hasSuffix(".zattrs") && !key.hasSuffix(".zgroup") {
+        let metadataNames: Set<String> = [".zarray", ".zattrs", ".zgroup", "zarr.json"]
+        for key in try target.list(prefix: prefix) where !present.contains(key) && !metadataNames.contains(String(key.split(separator: "/").last ?? "")) {
             try target.erase(key)
         }
-        if c.consolidated { try ConsolidatedV2.write(store: target) }
+        if c.consolidated {
+            if array.metadata.format == "v3" { try ConsolidatedV3.write(store: target) } else { try ConsolidatedV2.write(store: target) }
+        }
     }
 }

@@ -98,7 +98,7 @@ struct Cat: ParsableCommand {
     func run() throws {
         let lines: [JSON] = try readOrExit {
             let array = try options.openArray(arrayPath)
-            return try array.read().elementsJSON(type: array.dataType)
+            return array.elementsJSON(try array.read())
         }
         var out = ""
         for line in lines {

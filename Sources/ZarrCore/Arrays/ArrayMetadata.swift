@@ -1,37 +1,60 @@
 /// What an array's metadata says, whatever the format: one pipeline reads v2, v3 and N5.
 public enum ArrayMetadata: Equatable, Sendable {
     case v2(ArrayMetadataV2)
+    case v3(ArrayMetadataV3)
 
     public var format: String {
         switch self {
         case .v2: return "v2"
+        case .v3: return "v3"
         }
     }
 
     public var shape: [Int] {
         switch self {
         case .v2(let m): return m.shape
+        case .v3(let m): return m.shape
         }
     }
 
-    /// The metadata key of an array at `path`.
-    static func key(format: String, path: String) -> String { NodePath.prefix(path) + ".zarray" }
-
-    func withShape(_ shape: [Int]) -> ArrayMetadata {
+    func withShape(_ shape: [Int]) throws -> ArrayMetadata {
         switch self {
         case .v2(var m): m.shape = shape; return .v2(m)
+        case .v3(let m):
+            return .v3(try ArrayMetadataV3(shape: shape, dataType: m.dataType, chunkGridJSON: m.chunkGridJSON, chunkKeyEncodingJSON: m.chunkKeyEncodingJSON,
+                                           fillValue: m.fillValue, codecs: m.codecs, attributes: m.attributes, dimensionNames: m.dimensionNames))
         }
     }
 
     var document: JSON {
         switch self {
         case .v2(let m): return m.json
+        case .v3(let m): return m.json
         }
     }
 
     var metadataKeyName: String {
         switch self {
         case .v2: return ".zarray"
+        case .v3: return "zarr.json"
+        }
+    }
+
+    /// The data type as the format writes it.
+    public var dataTypeJSON: JSON {
+        switch self {
+        case .v2(let m): return m.dtype.json
+        case .v3(let m): return m.dataType.json
+        }
+    }
+
+    /// One element as fill-value JSON in this format's encoding.
+    func elementJSON(_ bytes: [UInt8], type: DataType) -> JSON {
+        switch self {
+        case .v2(let m):
+            let dtype = V2DataType(dataType: type, bigEndianComponents: [], isObject: false, json: m.dtype.json)
+            return FillValue(bytes: bytes).v2JSON(dtype: dtype)
+        case .v3(let m): return FillValue(bytes: bytes).v3JSON(type: m.dataType)
         }
     }
 }
@@ -39,25 +62,42 @@ public enum ArrayMetadata: Equatable, Sendable {
 /// The format-neutral description the chunk pipeline works from.
 struct ArraySpec: Sendable {
     var shape: [Int]
-    var grid: RegularGrid
+    var grid: ChunkGrid
     var dataType: DataType
     var fillValue: FillValue
     var codecs: CodecChain
     var keyEncoding: ChunkKeyEncoding
+    /// v3 leaves chunks that are entirely fill value unwritten (zarr-python 3's default); v2 writes them.
+    var skipsEmptyChunks: Bool
 
     init(_ metadata: ArrayMetadata, registry: CodecRegistry) throws {
         switch metadata {
         case .v2(let m):
             shape = m.shape
-            grid = try RegularGrid(chunkShape: m.chunks, arrayShape: m.shape)
+            grid = .regular(try RegularGrid(chunkShape: m.chunks, arrayShape: m.shape))
             dataType = m.dtype.dataType
             fillValue = m.fillValue ?? .zero(for: m.dtype.dataType)
             codecs = try m.codecChain(registry: registry)
             keyEncoding = .v2(separator: m.dimensionSeparator)
+            skipsEmptyChunks = false
+        case .v3(let m):
+            shape = m.shape
+            grid = m.chunkGrid
+            dataType = m.dataType.dataType
+            fillValue = m.fillValue
+            codecs = try m.codecChain(registry: registry)
+            keyEncoding = m.chunkKeyEncoding
+            skipsEmptyChunks = true
         }
     }
 
-    var chunkRepresentation: ChunkRepresentation {
-        ChunkRepresentation(shape: grid.chunkShape, dataType: dataType, fillValue: fillValue)
+    func representation(_ indices: [Int]) -> ChunkRepresentation {
+        ChunkRepresentation(shape: grid.chunkShape(indices), dataType: dataType, fillValue: fillValue)
+    }
+
+    /// The sharding codec, when shards can be read partially (nothing before or after it).
+    var partialSharding: ShardingCodec? {
+        guard codecs.arrayToArray.isEmpty, codecs.bytesToBytes.isEmpty else { return nil }
+        return codecs.arrayToBytes as? ShardingCodec
     }
 }

@@ -9,21 +9,28 @@ public enum NodeInfo {
             o["path"] = .string(a.path)
             o["shape"] = .array(a.shape.map { .int($0) })
             o["chunks"] = .array(a.chunkShape.map { .int($0) })
+            o["data_type"] = a.metadata.dataTypeJSON
+            if case .v3(let m) = a.metadata {
+                o["chunk_grid"] = m.chunkGridJSON
+                o["chunk_key_encoding"] = m.chunkKeyEncodingJSON
+                o["fill_value"] = m.fillValue.v3JSON(type: m.dataType)
+                o["codecs"] = .array(m.codecs)
+                if let names = m.dimensionNames { o["dimension_names"] = .array(names.map { $0.map { .string($0) } ?? .null }) }
+            }
             if case .v2(let m) = a.metadata {
-                o["data_type"] = m.dtype.json
                 o["fill_value"] = m.fillValue?.v2JSON(dtype: m.dtype) ?? .null
                 o["order"] = .string(String(m.order))
                 o["dimension_separator"] = .string(String(m.dimensionSeparator))
                 o["filters"] = m.filters.map { .array($0) } ?? .null
                 o["compressor"] = m.compressor
             }
-            o["codecs"] = .array(a.codecs.codecs.map { .string($0.name) })
+            o["codec_chain"] = .array(a.codecs.codecs.map { .string($0.name) })
             o["attributes"] = .object(try a.attributes)
             return .object(o)
         case .group(let g):
             var o = JSONObject()
             o["node_type"] = "group"
-            o["format"] = "v2"
+            o["format"] = .string(g.format)
             o["path"] = .string(g.path)
             o["members"] = .array(try g.members().map { .object(JSONObject([("name", .string($0.name)), ("node_type", .string($0.kind))])) })
             o["attributes"] = .object(try g.attributes)
@@ -31,29 +38,23 @@ public enum NodeInfo {
         }
     }
 
-    /// The canonical data type name used in digest output: the v2 dtype as written.
-    public static func dataTypeJSON(_ array: ZarrArray) -> JSON {
-        switch array.metadata {
-        case .v2(let m): return m.dtype.json
-        }
-    }
+    /// The data type as the array's metadata writes it.
+    public static func dataTypeJSON(_ array: ZarrArray) -> JSON { array.metadata.dataTypeJSON }
 }
 
-extension ChunkData {
-    /// Each element as fill-value JSON, in C order (the `cat` convention of cross-implementation runners).
-    public func elementsJSON(type: DataType) -> [JSON] {
-        switch self {
+extension ZarrArray {
+    /// Each element of `data` as fill-value JSON, in C order (the `cat` convention of
+    /// cross-implementation runners), in this array's format.
+    public func elementsJSON(_ data: ChunkData) -> [JSON] {
+        switch data {
         case .variable(let items):
-            switch type {
+            switch dataType {
             case .string: return items.map { .string(String(decoding: $0, as: UTF8.self)) }
-            default: return items.map { .array($0.map { .int($0) }) }
+            default: return items.map { metadata.elementJSON($0, type: .bytes) }
             }
         case .fixed(let bytes):
-            guard let size = type.itemSize, size > 0 else { return [] }
-            let dtype = V2DataType(dataType: type, bigEndianComponents: [], isObject: false, json: V2DataType.typestr(type))
-            return stride(from: 0, to: bytes.count, by: size).map { start in
-                FillValue(bytes: Array(bytes[start..<start + size])).v2JSON(dtype: dtype)
-            }
+            guard let size = dataType.itemSize, size > 0 else { return [] }
+            return stride(from: 0, to: bytes.count, by: size).map { metadata.elementJSON(Array(bytes[$0..<$0 + size]), type: dataType) }
         }
     }
 }

@@ -17,9 +17,14 @@ public final class ZarrArray: @unchecked Sendable {
         spec = try withKey(NodePath.prefix(path) + metadata.metadataKeyName) { try ArraySpec(metadata, registry: registry) }
     }
 
-    /// Opens the v2 array at `path`.
+    /// Opens the array at `path`: v3 when a `zarr.json` is there, v2 otherwise.
     public static func open(store: any ReadableStore, path: String = "", registry: CodecRegistry = .standard) throws -> ZarrArray {
         let path = try NodePath.normalize(path)
+        let v3Key = NodePath.prefix(path) + "zarr.json"
+        if let json = try store.getJSON(v3Key) {
+            let meta = try withKey(v3Key) { try ArrayMetadataV3.parse(json) }
+            return try ZarrArray(store: store, path: path, metadata: .v3(meta), registry: registry)
+        }
         let key = NodePath.prefix(path) + ".zarray"
         guard let json = try store.getJSON(key) else { throw ZarrError(.notFound, "no array metadata", key: key) }
         let meta = try withKey(key) { try ArrayMetadataV2.parse(json) }
@@ -30,16 +35,25 @@ public final class ZarrArray: @unchecked Sendable {
     @discardableResult
     public static func create(store: any Store, path: String, metadata: ArrayMetadataV2, attributes: JSONObject? = nil,
                               registry: CodecRegistry = .standard) throws -> ZarrArray {
+        let array = try create(store: store, path: path, metadata: .v2(metadata), registry: registry)
+        if let attributes { try store.set(NodePath.prefix(array.path) + ".zattrs", JSON.object(attributes).bytes()) }
+        return array
+    }
+
+    /// Creates an array of any format with its ancestor groups (V2-61, V3-06).
+    @discardableResult
+    public static func create(store: any Store, path: String, metadata: ArrayMetadata, registry: CodecRegistry = .standard) throws -> ZarrArray {
         let path = try NodePath.normalize(path)
-        let array = try ZarrArray(store: store, path: path, metadata: .v2(metadata), registry: registry)
-        try ZarrGroup.ensureAncestors(store: store, of: path)
-        try store.set(NodePath.prefix(path) + ".zarray", metadata.json.bytes())
-        if let attributes { try store.set(NodePath.prefix(path) + ".zattrs", JSON.object(attributes).bytes()) }
+        let array = try ZarrArray(store: store, path: path, metadata: metadata, registry: registry)
+        try ZarrGroup.ensureAncestors(store: store, of: path, format: metadata.format)
+        try store.set(NodePath.prefix(path) + metadata.metadataKeyName, metadata.document.bytes())
         return array
     }
 
     public var shape: [Int] { spec.shape }
-    public var chunkShape: [Int] { spec.grid.chunkShape }
+    /// The shape of the first chunk (every chunk, for regular grids).
+    public var chunkShape: [Int] { spec.grid.chunkShape([Int](repeating: 0, count: spec.shape.count)) }
+    public var grid: ChunkGrid { spec.grid }
     public var dataType: DataType { spec.dataType }
     public var fillValue: FillValue { spec.fillValue }
     public var codecs: CodecChain { spec.codecs }
@@ -48,11 +62,10 @@ public final class ZarrArray: @unchecked Sendable {
     public func chunkKey(_ indices: [Int]) -> String { NodePath.prefix(path) + spec.keyEncoding.key(indices) }
 
     public var attributes: JSONObject {
-        get throws { try store.getJSON(NodePath.prefix(path) + ".zattrs")?.objectValue ?? JSONObject() }
-    }
-
-    public func setAttributes(_ attributes: JSONObject) throws {
-        try writable().set(NodePath.prefix(path) + ".zattrs", JSON.object(attributes).bytes())
+        get throws {
+            if case .v3(let m) = metadata { return m.attributes }
+            return try store.getJSON(NodePath.prefix(path) + ".zattrs")?.objectValue ?? JSONObject()
+        }
     }
 
     func writable() throws -> any Store {
@@ -64,7 +77,17 @@ public final class ZarrArray: @unchecked Sendable {
     public func readChunk(_ indices: [Int]) throws -> ChunkData? {
         let key = chunkKey(indices)
         guard let bytes = try store.get(key) else { return nil }
-        return try withKey(key) { try spec.codecs.decode(bytes, spec.chunkRepresentation) }
+        return try withKey(key) { try spec.codecs.decode(bytes, spec.representation(indices)) }
+    }
+
+    /// Decodes the part of a chunk a selection needs: for shards, only the inner chunks it
+    /// touches, fetched by byte range (SH-14); otherwise the whole chunk.
+    func readChunk(_ indices: [Int], for pairs: [[(local: Int, out: Int)]]) throws -> ChunkData? {
+        guard let sharding = spec.partialSharding else { return try readChunk(indices) }
+        let key = chunkKey(indices), rep = spec.representation(indices)
+        return try withKey(key) {
+            try sharding.decodePartial(store: store, key: key, rep, needed: sharding.innerChunks(covering: pairs, rep))
+        }
     }
 
     /// Reads a hyperslab (nil: the whole array) into a new buffer in C order of the selection.
@@ -72,18 +95,18 @@ public final class ZarrArray: @unchecked Sendable {
         let slices = try Selection.resolve(selection, shape: shape)
         let outShape = slices.map(\.count)
         let outCount = try Checked.product(outShape, "selection size")
-        let plans = zip(slices, chunkShape).map { AxisPlan($0, chunkSize: $1) }
-        let chunkStrides = Selection.cStrides(chunkShape), outStrides = Selection.cStrides(outShape)
+        let plans = slices.indices.map { AxisPlan(slices[$0], locate: spec.grid.locator(axis: $0)) }
+        let outStrides = Selection.cStrides(outShape)
         let combos = Self.combinations(plans)
-        let rep = spec.chunkRepresentation
         if let itemSize = dataType.itemSize {
             var out = [UInt8](repeating: 0, count: try Checked.multiply(outCount, itemSize, "selection bytes"))
             if out.isEmpty { return .fixed(out) }
             try out.withUnsafeMutableBytes { dst in
                 let dst = dst  // shared by the workers; each writes a disjoint set of elements
-                try Self.parallel(combos.count) { i in
+                try Parallel.forEach(combos.count) { i in
                     let (indices, pairs) = Self.chunk(combos[i], plans)
-                    let data = try readChunk(indices) ?? .filled(rep)
+                    let rep = spec.representation(indices), chunkStrides = Selection.cStrides(rep.shape)
+                    let data = try readChunk(indices, for: pairs) ?? .filled(rep)
                     let src = try data.fixedBytes("read")
                     guard src.count == rep.count * itemSize else { throw ZarrError.corrupt("decoded chunk has the wrong size").at(key: chunkKey(indices)) }
                     src.withUnsafeBytes { s in
@@ -99,9 +122,10 @@ public final class ZarrArray: @unchecked Sendable {
         var out = [[UInt8]](repeating: [], count: outCount)
         try out.withUnsafeMutableBufferPointer { dst in
             let dst = dst
-            try Self.parallel(combos.count) { i in
+            try Parallel.forEach(combos.count) { i in
                 let (indices, pairs) = Self.chunk(combos[i], plans)
-                let items = try (readChunk(indices) ?? .filled(rep)).variableItems("read")
+                let rep = spec.representation(indices), chunkStrides = Selection.cStrides(rep.shape)
+                let items = try (readChunk(indices, for: pairs) ?? .filled(rep)).variableItems("read")
                 guard items.count == rep.count else { throw ZarrError.corrupt("decoded chunk has the wrong size").at(key: chunkKey(indices)) }
                 Selection.forEachRun(pairs, chunkStrides: chunkStrides, outStrides: outStrides) { c, o, n in
                     for k in 0..<n { dst[o + k] = items[c + k] }
@@ -128,17 +152,16 @@ public final class ZarrArray: @unchecked Sendable {
                 throw ZarrError(.invalidArgument, "data has \(items.count) items, the selection needs \(outCount) of a variable-length type")
             }
         }
-        let plans = zip(slices, chunkShape).map { AxisPlan($0, chunkSize: $1) }
-        let chunkStrides = Selection.cStrides(chunkShape), outStrides = Selection.cStrides(outShape)
+        let plans = slices.indices.map { AxisPlan(slices[$0], locate: spec.grid.locator(axis: $0)) }
+        let outStrides = Selection.cStrides(outShape)
         let combos = Self.combinations(plans)
-        let rep = spec.chunkRepresentation
         let itemSize = dataType.itemSize ?? 0
-        try Self.parallel(combos.count) { i in
+        try Parallel.forEach(combos.count) { i in
             let (indices, pairs) = Self.chunk(combos[i], plans)
+            let rep = spec.representation(indices), chunkStrides = Selection.cStrides(rep.shape)
+            let origin = spec.grid.origin(indices)
             // Covered when every in-bounds element of the chunk is selected.
-            let covered = (0..<indices.count).allSatisfy { d in
-                pairs[d].count == min(chunkShape[d], shape[d] - indices[d] * chunkShape[d])
-            }
+            let covered = (0..<indices.count).allSatisfy { d in pairs[d].count == min(rep.shape[d], shape[d] - origin[d]) }
             var chunk = covered ? ChunkData.filled(rep) : (try readChunk(indices) ?? .filled(rep))
             switch (chunk, data) {
             case (.fixed(var dst), .fixed(let src)):
@@ -160,6 +183,7 @@ public final class ZarrArray: @unchecked Sendable {
                 throw ZarrError(.invalidArgument, "data kind does not match the array's data type")
             }
             let key = chunkKey(indices)
+            if spec.skipsEmptyChunks, chunk == .filled(rep) { try store.erase(key); return }
             try withKey(key) { try store.set(key, try spec.codecs.encode(chunk, rep)) }
         }
     }
@@ -168,7 +192,7 @@ public final class ZarrArray: @unchecked Sendable {
     public func resize(_ newShape: [Int]) throws -> ZarrArray {
         let store = try writable()
         guard newShape.count == shape.count else { throw ZarrError(.invalidArgument, "resize keeps the number of dimensions") }
-        let newMetadata = metadata.withShape(newShape)
+        let newMetadata = try metadata.withShape(newShape)
         let resized = try ZarrArray(store: store, path: path, metadata: newMetadata, registry: registry)
         let newGrid = resized.gridShape
         for key in try store.list(prefix: NodePath.prefix(path)) {
@@ -182,9 +206,17 @@ public final class ZarrArray: @unchecked Sendable {
 
     /// The grid indices of a chunk key relative to the array, or nil when it is not one.
     func parseChunkKey(_ key: String) -> [Int]? {
-        guard case .v2(let sep) = spec.keyEncoding else { return nil }
-        let parts = key.split(separator: sep, omittingEmptySubsequences: false)
-        if shape.isEmpty { return key == "0" ? [] : nil }
+        var parts: [Substring]
+        switch spec.keyEncoding {
+        case .v2(let sep):
+            if shape.isEmpty { return key == "0" ? [] : nil }
+            parts = key.split(separator: sep, omittingEmptySubsequences: false)
+        case .default(let sep):
+            if shape.isEmpty { return key == "c" ? [] : nil }
+            parts = key.split(separator: sep, omittingEmptySubsequences: false)
+            guard parts.first == "c" else { return nil }
+            parts.removeFirst()
+        }
         guard parts.count == shape.count else { return nil }
         let values = parts.compactMap { p in p.allSatisfy(\.isASCII) && p.allSatisfy(\.isNumber) ? Int(p) : nil }
         return values.count == parts.count ? values : nil
@@ -200,20 +232,5 @@ public final class ZarrArray: @unchecked Sendable {
 
     static func chunk(_ combo: [Int], _ plans: [AxisPlan]) -> ([Int], [[(local: Int, out: Int)]]) {
         (zip(combo, plans).map { $1.chunks[$0].chunk }, zip(combo, plans).map { $1.chunks[$0].pairs })
-    }
-
-    /// Runs `body` for 0..<count across cores; the first error wins.
-    static func parallel(_ count: Int, _ body: (Int) throws -> Void) throws {
-        if count <= 1 {
-            for i in 0..<count { try body(i) }
-            return
-        }
-        let lock = NSLock()
-        var failure: Error?
-        DispatchQueue.concurrentPerform(iterations: count) { i in
-            if lock.withLock({ failure != nil }) { return }
-            do { try body(i) } catch { lock.withLock { if failure == nil { failure = error } } }
-        }
-        if let failure { throw failure }
     }
 }

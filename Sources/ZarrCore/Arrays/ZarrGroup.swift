@@ -1,64 +1,89 @@
-/// A v2 group (V2-60…V2-64).
+/// A group (V2-60…V2-64, V3-30…V3-32).
 public struct ZarrGroup: Sendable {
     public let store: any ReadableStore
     public let path: String
+    public let format: String
+    /// v3 only: the parsed `zarr.json`.
+    public let metadataV3: GroupMetadataV3?
 
     public static func open(store: any ReadableStore, path: String = "") throws -> ZarrGroup {
         let path = try NodePath.normalize(path)
+        let v3Key = NodePath.prefix(path) + "zarr.json"
+        if let json = try store.getJSON(v3Key) {
+            return ZarrGroup(store: store, path: path, format: "v3", metadataV3: try withKey(v3Key) { try GroupMetadataV3.parse(json) })
+        }
         let key = NodePath.prefix(path) + ".zgroup"
         guard let json = try store.getJSON(key) else { throw ZarrError(.notFound, "no group metadata", key: key) }
         guard json["zarr_format"]?.int64Value == 2 else { throw ZarrError(.invalidMetadata, "zarr_format must be 2", key: key, field: "zarr_format") }
-        return ZarrGroup(store: store, path: path)
+        return ZarrGroup(store: store, path: path, format: "v2", metadataV3: nil)
     }
 
     @discardableResult
-    public static func create(store: any Store, path: String = "", attributes: JSONObject? = nil) throws -> ZarrGroup {
+    public static func create(store: any Store, path: String = "", attributes: JSONObject? = nil, format: String = "v2") throws -> ZarrGroup {
         let path = try NodePath.normalize(path)
-        try ensureAncestors(store: store, of: path)
+        try ensureAncestors(store: store, of: path, format: format)
+        if format == "v3" {
+            let meta = GroupMetadataV3(attributes: attributes ?? JSONObject(), consolidated: nil)
+            try store.set(NodePath.prefix(path) + "zarr.json", meta.json.bytes(indent: 2, sortKeys: false))
+            return ZarrGroup(store: store, path: path, format: format, metadataV3: meta)
+        }
         try store.set(NodePath.prefix(path) + ".zgroup", JSON.object(JSONObject([("zarr_format", 2)])).bytes())
         if let attributes { try store.set(NodePath.prefix(path) + ".zattrs", JSON.object(attributes).bytes()) }
-        return ZarrGroup(store: store, path: path)
+        return ZarrGroup(store: store, path: path, format: format, metadataV3: nil)
     }
 
-    /// Writes `.zgroup` for every missing ancestor of `path`, the root included (V2-61).
-    static func ensureAncestors(store: any Store, of path: String) throws {
+    /// Writes group metadata for every missing ancestor of `path`, the root included (V2-61, V3-06).
+    static func ensureAncestors(store: any Store, of path: String, format: String = "v2") throws {
         var ancestor = NodePath.parent(path)
         while let a = ancestor {
-            let key = NodePath.prefix(a) + ".zgroup"
-            if try store.get(key) == nil, try store.get(NodePath.prefix(a) + ".zarray") == nil {
-                try store.set(key, JSON.object(JSONObject([("zarr_format", 2)])).bytes())
+            let prefix = NodePath.prefix(a)
+            if format == "v3" {
+                if try store.get(prefix + "zarr.json") == nil {
+                    try store.set(prefix + "zarr.json", GroupMetadataV3(attributes: JSONObject(), consolidated: nil).json.bytes(indent: 2, sortKeys: false))
+                }
+            } else if try store.get(prefix + ".zgroup") == nil, try store.get(prefix + ".zarray") == nil {
+                try store.set(prefix + ".zgroup", JSON.object(JSONObject([("zarr_format", 2)])).bytes())
             }
             ancestor = NodePath.parent(a)
         }
     }
 
     public var attributes: JSONObject {
-        get throws { try store.getJSON(NodePath.prefix(path) + ".zattrs")?.objectValue ?? JSONObject() }
+        get throws {
+            if let metadataV3 { return metadataV3.attributes }
+            return try store.getJSON(NodePath.prefix(path) + ".zattrs")?.objectValue ?? JSONObject()
+        }
     }
 
-    /// Child nodes: (name, "array" | "group"), sorted by name (V2-63).
+    /// Child nodes: (name, "array" | "group"), sorted by name (V2-63, V3-113).
     public func members() throws -> [(name: String, kind: String)] {
-        guard let listable = store as? any ListableStore else {
-            if let consolidated = store as? ConsolidatedStore { return Self.members(of: path, in: Array(consolidated.metadata.keys)) }
-            throw ZarrError(.invalidArgument, "the store cannot list")
+        if let listable = store as? any ListableStore {
+            var out: [(String, String)] = []
+            for child in try listable.listDir(NodePath.prefix(path)).prefixes where !child.hasPrefix("__") {
+                let childPrefix = NodePath.prefix(path) + child + "/"
+                if format == "v3" {
+                    if let kind = try store.getJSON(childPrefix + "zarr.json")?["node_type"]?.stringValue { out.append((child, kind)) }
+                } else if try store.get(childPrefix + ".zarray") != nil { out.append((child, "array")) }
+                else if try store.get(childPrefix + ".zgroup") != nil { out.append((child, "group")) }
+            }
+            return out
         }
-        var out: [(String, String)] = []
-        for child in try listable.listDir(NodePath.prefix(path)).prefixes {
-            let childPrefix = NodePath.prefix(path) + child + "/"
-            if try store.get(childPrefix + ".zarray") != nil { out.append((child, "array")) }
-            else if try store.get(childPrefix + ".zgroup") != nil { out.append((child, "group")) }
-        }
-        return out
+        if let consolidated = store as? ConsolidatedStore { return Self.members(of: path, in: consolidated) }
+        throw ZarrError(.invalidArgument, "the store cannot list")
     }
 
-    static func members(of path: String, in keys: [String]) -> [(name: String, kind: String)] {
+    static func members(of path: String, in consolidated: ConsolidatedStore) -> [(name: String, kind: String)] {
         let prefix = NodePath.prefix(path)
         var out: [(String, String)] = []
-        for key in keys.sorted() where key.hasPrefix(prefix) {
+        for (key, value) in consolidated.metadata.sorted(by: { $0.key < $1.key }) where key.hasPrefix(prefix) {
             let parts = key.dropFirst(prefix.count).split(separator: "/")
             guard parts.count == 2 else { continue }
-            if parts[1] == ".zarray" { out.append((String(parts[0]), "array")) }
-            if parts[1] == ".zgroup" { out.append((String(parts[0]), "group")) }
+            switch parts[1] {
+            case ".zarray": out.append((String(parts[0]), "array"))
+            case ".zgroup": out.append((String(parts[0]), "group"))
+            case "zarr.json": out.append((String(parts[0]), (try? JSON.parse(value))?["node_type"]?.stringValue ?? "?"))
+            default: break
+            }
         }
         return out
     }
@@ -69,16 +94,27 @@ public enum ZarrNode: Sendable {
     case array(ZarrArray)
     case group(ZarrGroup)
 
-    /// Opens whatever node is at `path`; `consolidated` reads metadata from `.zmetadata` at the root.
+    /// Opens whatever node is at `path`; `consolidated` reads metadata from the root's
+    /// consolidated metadata (`.zmetadata` in v2, inline in the root `zarr.json` in v3).
     public static func open(store: any ReadableStore, path: String = "", consolidated: Bool = false) throws -> ZarrNode {
         let path = try NodePath.normalize(path)
         let source: any ReadableStore = consolidated ? try ConsolidatedStore(base: store) : store
         let prefix = NodePath.prefix(path)
+        let v3Key = prefix + "zarr.json"
+        let hasV2 = try source.get(prefix + ".zarray") != nil || source.get(prefix + ".zgroup") != nil
+        if let json = try source.getJSON(v3Key) {
+            if hasV2 { throw ZarrError(.invalidMetadata, "both zarr.json and v2 metadata are present", key: v3Key) }
+            switch json["node_type"]?.stringValue {
+            case "array": return .array(try ZarrArray.open(store: source, path: path))
+            case "group": return .group(try ZarrGroup.open(store: source, path: path))
+            default: throw ZarrError(.invalidMetadata, "node_type must be \"array\" or \"group\"", key: v3Key, field: "node_type")
+            }
+        }
         let isArray = try source.get(prefix + ".zarray") != nil
         let isGroup = try source.get(prefix + ".zgroup") != nil
         if isArray && isGroup { throw ZarrError(.invalidMetadata, "both .zarray and .zgroup are present", key: prefix + ".zarray") }
         if isArray { return .array(try ZarrArray.open(store: source, path: path)) }
         if isGroup { return .group(try ZarrGroup.open(store: source, path: path)) }
-        throw ZarrError(.notFound, "no Zarr node (.zarray or .zgroup)", key: prefix.isEmpty ? "." : prefix)
+        throw ZarrError(.notFound, "no Zarr node (zarr.json, .zarray or .zgroup)", key: prefix.isEmpty ? "." : prefix)
     }
 }

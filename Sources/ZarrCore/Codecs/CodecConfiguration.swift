@@ -51,7 +51,9 @@ public struct CodecConfiguration: Sendable {
 
     /// A v2 dtype member (delta's `dtype`, astype's `encode_dtype`...).
     public func dtype(_ key: String) throws -> V2DataType {
-        guard let json = object[key] else { throw fail(key, "required member is missing") }
+        guard var json = object[key] else { throw fail(key, "required member is missing") }
+        // zarr-python 3 writes numcodecs dtypes without a byte order ("i4"): native, little-endian here.
+        if let s = json.stringValue, let first = s.first, !"<>|=".contains(first), s != "|O" { json = .string("<" + s) }
         do { return try V2DataType.parse(json) } catch let e as ZarrError { throw fail(key, e.message) }
     }
 

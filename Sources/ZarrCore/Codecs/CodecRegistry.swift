@@ -4,15 +4,32 @@ public struct CodecContext: Sendable {
     public var dataType: DataType
     /// The item size of the array reaching a bytes→bytes codec; 1 once the data is bytes.
     public var itemSize: Int
+    /// The full decoded representation at this position (v3: shape for sharding, fill for casts).
+    public var representation: ChunkRepresentation?
+    /// The array's type is the legacy v3 `structured` (its `bytes` codec may omit `endian`).
+    public var legacyStructured = false
+
+    public init(dataType: DataType, itemSize: Int, representation: ChunkRepresentation? = nil, legacyStructured: Bool = false) {
+        self.dataType = dataType
+        self.itemSize = itemSize
+        self.representation = representation
+        self.legacyStructured = legacyStructured
+    }
 }
 
 /// Maps codec identifiers to factories. A value, not global state: callers may extend a copy.
 public struct CodecRegistry: Sendable {
     public typealias Factory = @Sendable (CodecConfiguration, CodecContext) throws -> AnyCodec
-    /// Keyed by v2 `id` (also the suffix of zarr-python's `numcodecs.<id>` v3 names).
+    public typealias V3Factory = @Sendable (ExtensionObject, CodecContext, CodecRegistry) throws -> AnyCodec
+    /// Keyed by v2 `id` (also the suffix of zarr-python's `numcodecs.<id>` v3 names, EX-U01).
     public var v2: [String: Factory]
+    /// Keyed by v3 name.
+    public var v3: [String: V3Factory]
 
-    public init(v2: [String: Factory]) { self.v2 = v2 }
+    public init(v2: [String: Factory], v3: [String: V3Factory] = [:]) {
+        self.v2 = v2
+        self.v3 = v3
+    }
 
     /// Ids that are known and deliberately not decoded.
     public static let refused: [String: String] = [
@@ -28,7 +45,9 @@ public struct CodecRegistry: Sendable {
         do { return try factory(CodecConfiguration(codec: id, object: object), context) } catch let e as ZarrError { throw e.inCodec(id) }
     }
 
-    public static let standard = CodecRegistry(v2: [
+    public static let standard = CodecRegistry(v2: v2Standard, v3: V3Codecs.factories)
+
+    static let v2Standard: [String: Factory] = [
         "blosc": { c, ctx in
             .bytesToBytes(try BloscCodec(cname: try c.string("cname", default: "lz4"), clevel: try c.int("clevel", default: 5),
                                          shuffle: try c.int("shuffle", default: 1), blocksize: try c.int("blocksize", default: 0),
@@ -56,5 +75,5 @@ public struct CodecRegistry: Sendable {
         "vlen-utf8": { _, _ in .arrayToBytes(VLenCodec(kind: .utf8)) },
         "vlen-bytes": { _, _ in .arrayToBytes(VLenCodec(kind: .bytes)) },
         "vlen-array": { c, _ in .arrayToBytes(VLenCodec(kind: .array, itemType: try c.dtype("dtype"))) },
-    ])
+    ]
 }

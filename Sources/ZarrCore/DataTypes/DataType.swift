@@ -23,6 +23,14 @@ public indirect enum DataType: Equatable, Sendable {
     case bytes
     /// numcodecs vlen-array: each element a variable-length 1-d array of the item type.
     case vlenArray(DataType)
+    /// v3 `bfloat16` (EX-D02): 2 bytes.
+    case bfloat16
+    /// v3 `int2`, `int4`, `uint2`, `uint4` (EX-D01): one byte per element in memory, sign-extended.
+    case subByteInt(bits: Int, signed: Bool)
+    /// v3 float8 / float6 / float4 types (EX-D03…EX-D05): one byte per element, in the low bits.
+    case smallFloat(SmallFloatFormat)
+    /// v3 complex types whose parts are float16, bfloat16 or a small float (EX-D06).
+    case complexOf(DataType)
 
     /// Bytes per element, nil for variable-length types.
     public var itemSize: Int? {
@@ -40,6 +48,9 @@ public indirect enum DataType: Equatable, Sendable {
             }
             return total
         case .string, .bytes, .vlenArray: return nil
+        case .bfloat16: return 2
+        case .subByteInt, .smallFloat: return 1
+        case .complexOf(let part): return part.itemSize.map { 2 * $0 }
         }
     }
 
@@ -54,7 +65,11 @@ public indirect enum DataType: Equatable, Sendable {
 
     private func appendComponents(at base: Int, into out: inout [ByteComponent]) {
         switch self {
-        case .bool, .fixedBytes, .raw, .string, .bytes, .vlenArray: return
+        case .bool, .fixedBytes, .raw, .string, .bytes, .vlenArray, .subByteInt, .smallFloat: return
+        case .bfloat16: out.append(ByteComponent(offset: base, width: 2))
+        case .complexOf(let part):
+            part.appendComponents(at: base, into: &out)
+            part.appendComponents(at: base + (part.itemSize ?? 0), into: &out)
         case .int(let b), .uint(let b), .float(let b):
             if b > 8 { out.append(ByteComponent(offset: base, width: b / 8)) }
         case .complex(let b):

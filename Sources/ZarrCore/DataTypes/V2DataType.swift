@@ -130,6 +130,9 @@ public struct V2DataType: Equatable, Sendable {
                 return .array(entry)
             })
         case .string, .bytes, .vlenArray: return "|O"
+        case .bfloat16, .subByteInt, .smallFloat, .complexOf:
+            // No NumPy typestr: v2 can hold these only as opaque bytes.
+            return .string("|V\(type.itemSize ?? 1)")
         }
     }
 }

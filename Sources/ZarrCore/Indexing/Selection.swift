@@ -14,13 +14,13 @@ public struct Slice: Equatable, Sendable {
 struct AxisPlan {
     var chunks: [(chunk: Int, pairs: [(local: Int, out: Int)])]
 
-    init(_ slice: Slice, chunkSize: Int) {
+    init(_ slice: Slice, locate: (Int) -> (chunk: Int, local: Int)) {
         var byChunk: [(chunk: Int, pairs: [(local: Int, out: Int)])] = []
         var i = slice.start, o = 0
         while i < slice.stop {
-            let c = i / chunkSize
+            let (c, local) = locate(i)
             if byChunk.last?.chunk != c { byChunk.append((c, [])) }
-            byChunk[byChunk.count - 1].pairs.append((i - c * chunkSize, o))
+            byChunk[byChunk.count - 1].pairs.append((local, o))
             i += slice.step
             o += 1
         }

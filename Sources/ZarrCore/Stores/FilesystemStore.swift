@@ -45,6 +45,15 @@ public final class FilesystemStore: Store, @unchecked Sendable {
         return out
     }
 
+    public func size(_ key: String) throws -> Int? {
+        var info = stat()
+        guard stat(try path(key), &info) == 0 else {
+            if errno == ENOENT || errno == ENOTDIR { return nil }
+            throw ZarrError(.storage, "cannot stat: \(String(cString: strerror(errno)))", key: key)
+        }
+        return (info.st_mode & S_IFMT) == S_IFDIR ? nil : Int(info.st_size)
+    }
+
     public func set(_ key: String, _ value: [UInt8]) throws {
         let p = try path(key)
         let dir = (p as NSString).deletingLastPathComponent

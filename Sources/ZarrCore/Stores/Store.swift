@@ -11,6 +11,8 @@ public enum ByteRange: Equatable, Sendable {
 /// reads as nil, never as an error (ST-10).
 public protocol ReadableStore: Sendable {
     func get(_ key: String, range: ByteRange) throws -> [UInt8]?
+    /// The size of a value without reading it; nil when absent.
+    func size(_ key: String) throws -> Int?
 }
 
 public protocol ListableStore: Sendable {
@@ -29,6 +31,8 @@ public typealias Store = ReadableStore & ListableStore & WritableStore
 
 extension ReadableStore {
     public func get(_ key: String) throws -> [UInt8]? { try get(key, range: .all) }
+
+    public func size(_ key: String) throws -> Int? { try get(key)?.count }
 
     /// Reads and parses a JSON document, naming the key in any error.
     func getJSON(_ key: String) throws -> JSON? {

@@ -41,21 +41,26 @@ public struct ConsolidatedStore: ReadableStore {
     public let base: any ReadableStore
     public let metadata: [String: [UInt8]]
 
-    public init(base: any ReadableStore, path: String = "") throws {
-        guard let documents = try ConsolidatedV2.read(store: base, path: path) else {
-            throw ZarrError(.notFound, "no consolidated metadata", key: NodePath.prefix(path) + ConsolidatedV2.key)
+    /// Reads the root's consolidated metadata (v2 `.zmetadata` or v3 inline).
+    public init(base: any ReadableStore) throws {
+        guard let documents = try ConsolidatedStore.documents(base: base) else {
+            throw ZarrError(.notFound, "no consolidated metadata", key: ConsolidatedV2.key + " or zarr.json")
         }
         self.base = base
-        let prefix = NodePath.prefix(path)
-        metadata = Dictionary(uniqueKeysWithValues: documents.map { (prefix + $0.key, $0.value.bytes()) })
+        metadata = documents
     }
 
     public func get(_ key: String, range: ByteRange) throws -> [UInt8]? {
         let name = key.split(separator: "/").last.map(String.init) ?? key
-        if [".zgroup", ".zarray", ".zattrs"].contains(name) {
+        if [".zgroup", ".zarray", ".zattrs", "zarr.json"].contains(name) {
             guard let value = metadata[key] else { return nil }
             return Array(value[try range.resolve(count: value.count, key: key)])
         }
         return try base.get(key, range: range)
+    }
+
+    public func size(_ key: String) throws -> Int? {
+        if let value = metadata[key] { return value.count }
+        return try base.size(key)
     }
 }

@@ -1,0 +1,43 @@
+/// An extension point value (V3-41…V3-43): a bare name (short-hand) or `{"name", "configuration",
+/// "must_understand"}`. `must_understand` defaults to true.
+public struct ExtensionObject: Equatable, Sendable {
+    public var name: String
+    public var configuration: JSONObject
+    public var mustUnderstand: Bool
+    public var json: JSON
+
+    public init(_ json: JSON, field: String) throws {
+        self.json = json
+        switch json {
+        case .string(let s):
+            name = s
+            configuration = JSONObject()
+            mustUnderstand = true
+        case .object(let o):
+            guard let n = o["name"]?.stringValue else { throw ZarrError.metadata("an extension object needs a string \"name\" (V3-41)", field: field) }
+            name = n
+            switch o["configuration"] {
+            case nil, .null?: configuration = JSONObject()
+            case .object(let c)?: configuration = c
+            default: throw ZarrError.metadata("configuration of '\(n)' must be an object (V3-41)", field: field)
+            }
+            switch o["must_understand"] {
+            case nil: mustUnderstand = true
+            case .bool(let b)?: mustUnderstand = b
+            default: throw ZarrError.metadata("must_understand of '\(n)' must be a boolean", field: field)
+            }
+            for key in o.keys where !["name", "configuration", "must_understand"].contains(key) {
+                throw ZarrError.metadata("unknown member '\(key)' in extension object '\(n)'", field: field)
+            }
+        default:
+            throw ZarrError.metadata("must be a name or an extension object (V3-42)", field: field)
+        }
+    }
+
+    func config(_ codec: String? = nil) -> CodecConfiguration { CodecConfiguration(codec: codec ?? name, object: configuration) }
+
+    /// V3-45: data types, chunk grids and key encodings may not be optional.
+    func requireUnderstood(_ field: String) throws {
+        if !mustUnderstand { throw ZarrError.metadata("must_understand: false is not allowed for \(field) (V3-45)", field: field) }
+    }
+}

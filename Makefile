@@ -21,6 +21,9 @@ conformance: build
 
 fixtures: setup
 	.venv-peers-v2/bin/python Vectors/generators/zarr_python_2.py
+	.venv-peers/bin/python Vectors/generators/zarr_python_3.py
+	.venv-peers/bin/python Vectors/generators/tensorstore_v3.py
+	.venv-peers/bin/python Vectors/generators/z5py_v3.py
 
 clean:
 	rm -rf .build .work

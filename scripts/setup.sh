@@ -29,3 +29,4 @@ venv() {  # venv DIR REQUIREMENTS
   echo "$want" > "$stamp"
 }
 venv .venv-peers-v2 Vectors/peers/requirements-zarr-python-2.txt
+venv .venv-peers Vectors/peers/requirements-peers-v3.txt

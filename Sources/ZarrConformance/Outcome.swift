@@ -30,6 +30,8 @@ public struct CellResult: Sendable {
     public var outcome: Outcome
     public var message: String
     public var requirements: [String]
+    /// For a peer reading our store: the fixture our store was written from.
+    public var source: String?
 
     var json: JSON {
         .object(JSONObject([
@@ -37,5 +39,20 @@ public struct CellResult: Sendable {
             ("outcome", .string(outcome.rawValue)), ("message", .string(message)),
             ("requirements", .array(requirements.map { .string($0) })),
         ]))
+    }
+}
+
+extension Array where Element == CellResult {
+    /// Cells that judge this implementation: our reads of every fixture, our own round trip, and
+    /// peers reading our stores, except where that peer fails the same case from its original
+    /// writer too (the peer's own limitation, not ours).
+    public func judgingUs(_ us: String) -> [CellResult] {
+        let peerFailures = Set(filter { $0.writer != us && $0.reader != us && $0.outcome != .pass && $0.outcome != .refused }.map { "\($0.reader) \($0.caseID)" })
+        return filter { cell in
+            if cell.reader == us { return true }
+            guard cell.writer == us else { return false }
+            if let source = cell.source, peerFailures.contains("\(cell.reader) \(source)") { return false }
+            return cell.outcome != .unsupported
+        }
     }
 }

@@ -25,15 +25,16 @@ public struct Runner {
 
         // 1. Our implementation reads every committed fixture.
         progress("reading \(cases.count) fixtures")
-        let ourReads = Self.parallelMap(cases) { c in
+        let ourReads = Self.parallelMap(cases) { c -> (Outcome, String) in
             OurReader.judge(c, OurReader.read(store: vectors + "/" + c.store, node: c.node, consolidated: c.consolidated))
         }
         for (c, verdict) in zip(cases, ourReads) { results.append(cell(c, writer: c.writerLabel, reader: OurReader.label, verdict)) }
 
-        // 2. Our implementation writes every readable case again; we read it back ourselves.
-        let writable = zip(cases, ourReads).filter { c, v in v.0 == .pass && { if case .read = c.expected { return true } else { return false } }() }.map(\.0)
+        // 2. Our implementation writes every readable case again (once per case name); we read it back.
+        var seen = Set<String>()
+        let writable = zip(cases, ourReads).filter { c, v in v.0 == .pass && !c.expected.isRefusal && seen.insert(c.format + "/" + c.name).inserted }.map(\.0)
         progress("writing \(writable.count) cases")
-        var written: [(Case, String)] = []
+        var written: [(Case, String, Case)] = []  // (our case, its store, the fixture it came from)
         let writes = Self.parallelMap(writable) { c -> (Case, String, Result<Void, Error>) in
             let destination = workDirectory + "/" + OurReader.label + "/" + c.format + "/" + c.name + ".zarr"
             return (c, destination, Result { try OurWriter.rewrite(c, from: vectors + "/" + c.store, to: destination) })
@@ -42,7 +43,7 @@ public struct Runner {
             let ourCase = c.renamed(writer: OurReader.name, version: OurReader.version)
             switch outcome {
             case .success:
-                written.append((ourCase, destination))
+                written.append((ourCase, destination, c))
                 let verdict = OurReader.judge(ourCase, OurReader.read(store: destination, node: c.node, consolidated: c.consolidated))
                 results.append(cell(ourCase, writer: OurReader.label, reader: OurReader.label, verdict))
             case .failure(let e):
@@ -50,20 +51,24 @@ public struct Runner {
             }
         }
 
-        // 3. Each peer reads what we wrote, and judges the refuse cases itself.
+        // 3. Each peer reads what we wrote and every other writer's fixtures (peer-to-peer cells).
         for peer in peers {
             let ours = written.filter { peer.formats.contains($0.0.format) }
-            let refusals = cases.filter { peer.formats.contains($0.format) && $0.expected.isRefusal }
+            let fixtures = cases.filter { peer.formats.contains($0.format) && $0.writerLabel != peer.label }
             guard peer.isAvailable else {
-                for (c, _) in ours { results.append(cell(c, writer: OurReader.label, reader: peer.label, (.skipped, "\(peer.python) is missing (run make setup)"))) }
+                for (c, _, _) in ours { results.append(cell(c, writer: OurReader.label, reader: peer.label, (.skipped, "\(peer.python) is missing (run make setup)"))) }
                 continue
             }
-            progress("\(peer.label) reads \(ours.count) cases")
-            let requests = ours.map { Peer.Request(id: $0.0.id, store: $0.1, node: $0.0.node, consolidated: $0.0.consolidated) }
-                + refusals.map { Peer.Request(id: $0.id, store: vectors + "/" + $0.store, node: $0.node, consolidated: $0.consolidated) }
+            progress("\(peer.label) reads \(ours.count) of our stores and \(fixtures.count) fixtures")
+            let requests = ours.map { Peer.Request(id: $0.0.id, store: $0.1, node: $0.0.node, consolidated: $0.0.consolidated, format: $0.0.format) }
+                + fixtures.map { Peer.Request(id: $0.id, store: vectors + "/" + $0.store, node: $0.node, consolidated: $0.consolidated, format: $0.format) }
             let answers = try peer.read(requests)
-            for (c, _) in ours { results.append(cell(c, writer: OurReader.label, reader: peer.label, Self.judgePeer(c, answers[c.id]))) }
-            for c in refusals { results.append(cell(c, writer: c.writerLabel, reader: peer.label, Self.judgePeer(c, answers[c.id]))) }
+            for (c, _, source) in ours {
+                var result = cell(c, writer: OurReader.label, reader: peer.label, Self.judgePeer(c, answers[c.id]))
+                result.source = source.id
+                results.append(result)
+            }
+            for c in fixtures { results.append(cell(c, writer: c.writerLabel, reader: peer.label, Self.judgePeer(c, answers[c.id]))) }
         }
         return results
     }

@@ -21,7 +21,7 @@ struct Run: ParsableCommand {
     var failOn: FailOn = .never
 
     func run() throws {
-        let peers = noPeers ? [] : [Peer.zarrPython2]
+        let peers = noPeers ? [] : Peer.all
         var runner = Runner(vectors: vectors, workDirectory: work, peers: peers)
         let format = self.format, pattern = self.case
         runner.filter = { c in (format == nil || c.format == format) && (pattern == nil || c.id.contains(pattern!)) }  // pattern checked non-nil
@@ -30,7 +30,7 @@ struct Run: ParsableCommand {
         try Reports.write(results, to: output, peers: peers)
         let counts = Dictionary(grouping: results, by: \.outcome).mapValues(\.count)
         print(Outcome.allCases.compactMap { o in counts[o].map { "\($0) \(o.rawValue)" } }.joined(separator: ", ") + " → \(output)/conformance.{md,json}")
-        let ours = results.filter { $0.reader == OurReader.label || $0.writer == OurReader.label }
+        let ours = results.judgingUs(OurReader.label)
         let failing: [CellResult]
         switch failOn {
         case .never: failing = []

@@ -12,8 +12,7 @@ import os
 import shutil
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "peers"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numcodecs  # noqa: E402
 import numpy as np  # noqa: E402
@@ -22,79 +21,18 @@ from numcodecs import (LZ4, LZMA, Adler32, AsType, BitRound, Blosc, BZ2, Categor
                        Delta, FixedScaleOffset, Fletcher32, GZip, JenkinsLookup3, PackBits, Quantize,
                        Shuffle, VLenArray, VLenBytes, VLenUTF8, Zlib, Zstd)
 
-from canonical import digest  # noqa: E402
+from common import ROOT, digest, object_values, values  # noqa: E402
 
 ZARR_VERSION, NUMCODECS_VERSION = "2.18.7", "0.15.2"
 assert zarr.__version__ == ZARR_VERSION, zarr.__version__
 assert numcodecs.__version__ == NUMCODECS_VERSION, numcodecs.__version__
 
-ROOT = os.path.abspath(os.path.join(HERE, ".."))
 WRITER = f"zarr-python-{ZARR_VERSION}"
 FIXTURES = os.path.join(ROOT, "fixtures", "v2", WRITER)
 CATALOG = os.path.join(ROOT, "catalog", f"v2-{WRITER}.json")
 SCRIPT = "Vectors/generators/zarr_python_2.py"
 
 cases = []
-
-
-def values(dtype, shape, seed=0):
-    """The deterministic data recipe for a dtype and shape."""
-    rng = np.random.RandomState(seed)
-    n = int(np.prod(shape)) if shape else 1
-    dt = np.dtype(dtype)
-    if dt.fields:
-        out = np.zeros(n, dtype=dt)
-        for name in dt.names:
-            if name:
-                field = dt.fields[name][0]
-                sub = values(field.base, (n,) + field.shape, seed + 1)
-                out[name] = sub.reshape(out[name].shape)
-        return out.reshape(shape)
-    k = dt.kind
-    if k == "b":
-        a = rng.randint(0, 2, n).astype(bool)
-    elif k in "iu":
-        info = np.iinfo(dt)
-        a = rng.randint(max(info.min, -(2**62)), min(info.max, 2**62) + 1 if info.max < 2**62 else 2**62, n, dtype=np.int64)
-        a = a.astype(dt)
-        if n > 2:
-            a[0], a[1] = info.min, info.max
-    elif k == "f":
-        a = (rng.standard_normal(n) * 100).astype(dt)
-        if n > 4:
-            a[1], a[2], a[3] = np.nan, np.inf, -np.inf
-    elif k == "c":
-        a = (rng.standard_normal(n) + 1j * rng.standard_normal(n)).astype(dt)
-    elif k in "mM":
-        a = rng.randint(-(10**9), 10**9, n).astype("i8").view(dt)
-        if n > 1:
-            a[1] = np.datetime64("NaT") if k == "M" else np.timedelta64("NaT")
-    elif k == "S":
-        a = np.array([bytes(rng.randint(0, 256, rng.randint(0, dt.itemsize + 1)).astype("u1")) for _ in range(n)], dtype=dt)
-    elif k == "U":
-        alphabet = "abcXYZ é日本🙂"
-        a = np.array(["".join(rng.choice(list(alphabet), rng.randint(0, dt.itemsize // 4 + 1))) for _ in range(n)], dtype=dt)
-    elif k == "V":
-        a = np.frombuffer(rng.randint(0, 256, n * dt.itemsize).astype("u1").tobytes(), dtype=dt)
-    else:
-        raise ValueError(dtype)
-    return a.reshape(shape)
-
-
-def object_values(kind, shape, seed=0):
-    rng = np.random.RandomState(seed)
-    n = int(np.prod(shape)) if shape else 1
-    words = ["", "a", "zarr", "données", "日本語", "🙂 emoji", "x" * 40, "tab\tnul\x00"]
-    out = np.empty(n, dtype=object)
-    for i in range(n):
-        w = words[rng.randint(len(words))]
-        if kind == "utf8":
-            out[i] = w
-        elif kind == "bytes":
-            out[i] = w.encode("utf-8") + b"\x00\xff"[: rng.randint(3)]
-        else:
-            out[i] = np.arange(rng.randint(0, 5), dtype="i4") * (i + 1)
-    return out.reshape(shape)
 
 
 def case(name, requirements, shape=(20, 15), chunks=(7, 6), dtype="<i4", data=None, write=None, node="",

@@ -9,7 +9,7 @@ import numpy as np
 def canonical_bytes(a):
     """Yields the canonical byte pieces of a NumPy array read by a peer, in C order."""
     a = np.asarray(a)
-    if a.dtype == object:
+    if a.dtype.kind in "OT":  # object arrays and NumPy 2 StringDType (zarr-python 3 strings)
         for x in a.reshape(-1, order="C"):
             if x is None:
                 b = b""
@@ -22,7 +22,15 @@ def canonical_bytes(a):
                 b = x.astype(x.dtype.newbyteorder("<")).tobytes()
             yield struct.pack("<I", len(b)) + b
         return
-    yield np.ascontiguousarray(a.astype(a.dtype.newbyteorder("<"))).tobytes(order="C")
+    name = a.dtype.name
+    if name in ("int2", "int4"):  # ml_dtypes sub-byte ints: one sign-extended byte each
+        yield np.ascontiguousarray(a.astype(np.int8)).tobytes(order="C")
+    elif name in ("uint2", "uint4"):
+        yield np.ascontiguousarray(a.astype(np.uint8)).tobytes(order="C")
+    elif name == "bfloat16" or name.startswith(("float8_", "float6_", "float4_")):  # ml_dtypes: native (little-endian) bits
+        yield np.ascontiguousarray(a).tobytes(order="C")
+    else:
+        yield np.ascontiguousarray(a.astype(a.dtype.newbyteorder("<"))).tobytes(order="C")
 
 
 def digest(a):

@@ -1,7 +1,7 @@
 /// The registered float formats narrower than float16 (EX-D03…EX-D05), and bfloat16, described by
 /// their bit fields; conversion from Double rounds to nearest, ties to even.
 public struct SmallFloatFormat: Equatable, Hashable, Sendable {
-    public enum Specials: Sendable { case ieee, finiteOnly, nanIsNegativeZero, unsignedExponentOnly }
+    public enum Specials: Sendable { case ieee, finiteOnly, nanIsNegativeZero, unsignedExponentOnly, nanIsAllOnes }
     public let name: String
     public let exponentBits: Int
     public let mantissaBits: Int
@@ -24,6 +24,8 @@ public struct SmallFloatFormat: Equatable, Hashable, Sendable {
         .init(name: "float6_e2m3fn", exponentBits: 2, mantissaBits: 3, bias: 1, specials: .finiteOnly, nan: nil),
         .init(name: "float6_e3m2fn", exponentBits: 3, mantissaBits: 2, bias: 3, specials: .finiteOnly, nan: nil),
         .init(name: "float4_e2m1fn", exponentBits: 2, mantissaBits: 1, bias: 1, specials: .finiteOnly, nan: nil),
+        // Not registered: tensorstore (and ml_dtypes) write it; no infinity, NaN is S.1111.111.
+        .init(name: "float8_e4m3fn", exponentBits: 4, mantissaBits: 3, bias: 7, specials: .nanIsAllOnes, nan: 0x7F),
     ]
     public static let bfloat16 = SmallFloatFormat(name: "bfloat16", exponentBits: 8, mantissaBits: 7, bias: 127, specials: .ieee, nan: 0x7FC0)
     public static let float16 = SmallFloatFormat(name: "float16", exponentBits: 5, mantissaBits: 10, bias: 15, specials: .ieee, nan: 0x7E00)
@@ -38,6 +40,7 @@ public struct SmallFloatFormat: Equatable, Hashable, Sendable {
     public func decode(_ code: UInt32) -> Double {
         let code = code & ((1 << UInt32(bits)) - 1)
         if let nan, code == nan, specials != .ieee { return .nan }
+        if specials == .nanIsAllOnes, code & ~signBit == nan { return .nan }
         let negative = hasSign && code & signBit != 0
         let e = Int(code >> UInt32(mantissaBits)) & maxExponentCode
         let m = Int(code) & ((1 << mantissaBits) - 1)
@@ -62,10 +65,9 @@ public struct SmallFloatFormat: Equatable, Hashable, Sendable {
         if !hasSign && x.sign == .minus && x != 0 { return nil }
         let a = abs(x)
         if a.isInfinite { return hasInfinity ? sign | UInt32(maxExponentCode) << UInt32(mantissaBits) : nil }
-        if a == 0 {
-            if specials == .unsignedExponentOnly { return nil }
-            return specials == .nanIsNegativeZero ? 0 : sign
-        }
+        // e8m0 has no zero and no sign: the nearest value to zero or anything below 2^-127 is code 0.
+        if specials == .unsignedExponentOnly && (a == 0 || x < 0 || Int(a.exponent) < -bias) { return 0 }
+        if a == 0 { return specials == .nanIsNegativeZero ? 0 : sign }
         let minNormal = 1 - bias
         let exponent = specials == .unsignedExponentOnly ? a.exponent : max(Int(a.exponent), minNormal)
         let quantum = Double(sign: .plus, exponent: Int(exponent) - mantissaBits, significand: 1)
@@ -83,8 +85,9 @@ public struct SmallFloatFormat: Equatable, Hashable, Sendable {
         let largestExponent = specials == .ieee ? maxExponentCode - 1 : maxExponentCode
         if e > largestExponent { return hasInfinity ? sign | UInt32(maxExponentCode) << UInt32(mantissaBits) : nil }
         let code = sign | UInt32(e) << UInt32(mantissaBits) | UInt32(m)
-        // e8m0's all-ones code is NaN, not 2^128.
+        // e8m0's all-ones code is NaN, not 2^128; so is e4m3fn's S.1111.111 (a finite value past 448).
         if specials == .unsignedExponentOnly, code == nan { return nil }
+        if specials == .nanIsAllOnes, code & ~signBit == nan { return nil }
         return code
     }
 }

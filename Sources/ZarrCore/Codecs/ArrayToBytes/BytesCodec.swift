@@ -17,7 +17,22 @@ public struct BytesCodec: ArrayToBytesCodec {
     public func encode(_ data: ChunkData, _ decoded: ChunkRepresentation) throws -> [UInt8] {
         var bytes = try data.fixedBytes(name)
         ByteSwap.swap(&bytes, components: bigEndianComponents, itemSize: decoded.dataType.itemSize ?? 1)
+        if let bits = Self.subByteBits(decoded.dataType) {
+            // EX-D01: the value sits in the low bits; the rest is written as zeros, as tensorstore does.
+            let mask = UInt8((1 << bits) - 1)
+            for i in bytes.indices { bytes[i] &= mask }
+        }
         return bytes
+    }
+
+    /// The bit width of types stored one element per byte in its low bits, with the high bits ignored.
+    static func subByteBits(_ type: DataType) -> Int? {
+        switch type {
+        case .subByteInt(let b, _): return b
+        case .smallFloat(let f) where f.bits < 8: return f.bits
+        case .complexOf(.smallFloat(let f)) where f.bits < 8: return f.bits
+        default: return nil
+        }
     }
 
     public func decode(_ bytes: [UInt8], _ decoded: ChunkRepresentation) throws -> ChunkData {
@@ -28,6 +43,12 @@ public struct BytesCodec: ArrayToBytesCodec {
         }
         var out = bytes
         ByteSwap.swap(&out, components: bigEndianComponents, itemSize: itemSize)
+        if let bits = Self.subByteBits(decoded.dataType) {
+            // EX-D01: high bits are ignored on read; signed values are sign-extended in memory.
+            let shift = UInt8(8 - bits)
+            let signed = { if case .subByteInt(_, true) = decoded.dataType { return true } else { return false } }()
+            for i in out.indices { out[i] = signed ? UInt8(bitPattern: Int8(bitPattern: out[i] << shift) >> shift) : out[i] & (0xFF >> shift) }
+        }
         return .fixed(out)
     }
 }

@@ -1,0 +1,110 @@
+"""What every generator shares: the deterministic data recipes and the catalog format."""
+import json
+import os
+import sys
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, ".."))
+sys.path.insert(0, os.path.join(ROOT, "peers"))
+
+from canonical import digest  # noqa: E402,F401  (re-exported for the generators)
+
+
+def values(dtype, shape, seed=0):
+    """The deterministic data recipe for a dtype and shape."""
+    rng = np.random.RandomState(seed)
+    n = int(np.prod(shape)) if shape else 1
+    if isinstance(dtype, str) and (dtype == "bfloat16" or dtype.startswith(("float8_", "float6_", "float4_", "int2", "int4", "uint2", "uint4"))):
+        import ml_dtypes
+        dt = np.dtype(getattr(ml_dtypes, dtype))
+        if dtype.startswith(("int", "uint")):
+            info = ml_dtypes.iinfo(dt)
+            return rng.randint(int(info.min), int(info.max) + 1, n).astype(dt).reshape(shape)
+        return (rng.standard_normal(n) * 3).astype(np.float32).astype(dt).reshape(shape)
+    dt = np.dtype(dtype)
+    if dt.fields:
+        out = np.zeros(n, dtype=dt)
+        for name in dt.names:
+            if name:
+                field = dt.fields[name][0]
+                sub = values(field.base, (n,) + field.shape, seed + 1)
+                out[name] = sub.reshape(out[name].shape)
+        return out.reshape(shape)
+    k = dt.kind
+    if k == "b":
+        a = rng.randint(0, 2, n).astype(bool)
+    elif k in "iu":
+        info = np.iinfo(dt)
+        a = rng.randint(max(info.min, -(2**62)), min(info.max, 2**62) + 1 if info.max < 2**62 else 2**62, n, dtype=np.int64)
+        a = a.astype(dt)
+        if n > 2:
+            a[0], a[1] = info.min, info.max
+    elif k == "f":
+        a = (rng.standard_normal(n) * 100).astype(dt)
+        if n > 4:
+            a[1], a[2], a[3] = np.nan, np.inf, -np.inf
+    elif k == "c":
+        a = (rng.standard_normal(n) + 1j * rng.standard_normal(n)).astype(dt)
+    elif k in "mM":
+        a = rng.randint(-(10**9), 10**9, n).astype("i8").view(dt)
+        if n > 1:
+            a[1] = np.datetime64("NaT") if k == "M" else np.timedelta64("NaT")
+    elif k == "S":
+        a = np.array([bytes(rng.randint(0, 256, rng.randint(0, dt.itemsize + 1)).astype("u1")) for _ in range(n)], dtype=dt)
+    elif k == "U":
+        alphabet = "abcXYZ é日本🙂"
+        a = np.array(["".join(rng.choice(list(alphabet), rng.randint(0, dt.itemsize // 4 + 1))) for _ in range(n)], dtype=dt)
+    elif k == "V":
+        a = np.frombuffer(rng.randint(0, 256, n * dt.itemsize).astype("u1").tobytes(), dtype=dt)
+    else:
+        raise ValueError(dtype)
+    return a.reshape(shape)
+
+
+def object_values(kind, shape, seed=0):
+    rng = np.random.RandomState(seed)
+    n = int(np.prod(shape)) if shape else 1
+    words = ["", "a", "zarr", "données", "日本語", "🙂 emoji", "x" * 40, "tab\tnul\x00"]
+    out = np.empty(n, dtype=object)
+    for i in range(n):
+        w = words[rng.randint(len(words))]
+        if kind == "utf8":
+            out[i] = w
+        elif kind == "bytes":
+            out[i] = w.encode("utf-8") + b"\x00\xff"[: rng.randint(3)]
+        else:
+            out[i] = np.arange(rng.randint(0, 5), dtype="i4") * (i + 1)
+    return out.reshape(shape)
+
+
+def entry(case_id, fmt, requirements, store_dir, expected, writer, node="", consolidated=False):
+    """One catalog entry (see README: The catalog)."""
+    return {"id": case_id, "format": fmt, "requirements": requirements, "store": os.path.relpath(store_dir, ROOT),
+            "node": node, "consolidated": consolidated, "expected": expected, "writer": writer}
+
+
+def readable(array, readback, given=None, lossy=False):
+    """The expectation for a case: the digest of what the writer read back. For a lossless case
+    whose read-back differs from the data the writer was given, the given data is what the store
+    must hold; its digest is expected and the writer's disagreement is recorded for the report."""
+    readback = np.asarray(readback)
+    expected = {"outcome": "read", "sha256": digest(readback), "shape": list(np.shape(readback)),
+                "data_type": str(getattr(array, "dtype", readback.dtype))}
+    if given is not None and not lossy:
+        given_digest = digest(np.asarray(given).astype(readback.dtype) if np.asarray(given).dtype != readback.dtype else given)
+        if given_digest != expected["sha256"]:
+            expected["writer_readback_sha256"] = expected["sha256"]
+            expected["sha256"] = given_digest
+            expected["note"] = "the writer's own read-back differs from the data it was given"
+    return expected
+
+
+def write_catalog(path, writer, cases):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        json.dump({"catalog_version": 1, "writer": writer, "cases": cases}, f, indent=1, ensure_ascii=False)
+        f.write("\n")
+    readable_count = sum(c["expected"]["outcome"] == "read" for c in cases)
+    print(f"{len(cases)} cases ({readable_count} readable) -> {os.path.relpath(path, ROOT)}")

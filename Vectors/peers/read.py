@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""One peer implementation as a reader. Usage: read.py PEER REQUESTS.json
+
+For each request ({id, store, node, consolidated, format}) prints one JSON line with the
+canonical digest and shape of what PEER read, or the error it raised (with `unsupported` when
+the peer says the feature is not implemented). PEER is one of zarr-python-2, zarr-python-3,
+zarrs-python, tensorstore, z5py. Run it with the venv that holds that peer."""
+import json
+import os
+import sys
+import warnings
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+warnings.simplefilter("ignore")
+
+from canonical import digest  # noqa: E402
+
+# Messages with which peers say a feature is outside what they implement (peers.md lists them).
+UNSUPPORTED_WORDS = ("not supported", "unsupported", "not implemented", "unknown codec", "notimplemented", "no codec",
+                     "codec not available", "not registered", "invalid data type", "cannot handle",
+                     "non-native byte order", "must be a c contiguous", "no zarr data type found", "must specify a \"field\"",
+                     "does not support", "only supports", "wrong compressor for zarr format", "json.exception.type_error")
+
+
+def read_zarr_python(req, zarrs=False):
+    import zarr
+    if zarr.__version__.startswith("2"):
+        store = zarr.DirectoryStore(req["store"])
+        root = zarr.open_consolidated(store, mode="r") if req.get("consolidated") else zarr.open(store, mode="r")
+        node = root[req["node"]] if req.get("node") else root
+    else:
+        config = {"codec_pipeline.path": "zarrs.ZarrsCodecPipeline", "codec_pipeline.strict": True} if zarrs else {}
+        if zarrs:
+            import zarrs as _  # noqa: F401
+        fmt = 3 if req.get("format") == "v3" else 2
+        with zarr.config.set(config):
+            root = (zarr.open_consolidated(req["store"], mode="r", zarr_format=fmt) if req.get("consolidated")
+                    else zarr.open(req["store"], mode="r", zarr_format=fmt))
+            node = root[req["node"]] if req.get("node") else root
+            if not isinstance(node, zarr.Array):
+                raise TypeError("not an array")
+            return node[...]
+    if not isinstance(node, zarr.Array):
+        raise TypeError("not an array")
+    return node[...]
+
+
+def read_tensorstore(req):
+    """tensorstore shows fixed-length bytes and strings with one more, innermost axis of
+    characters; those are folded back into one opaque element, whose bytes are the canonical ones."""
+    import numpy as np
+    import tensorstore as ts
+    fmt = req.get("format", "v2")
+    driver = {"v2": "zarr", "v3": "zarr3", "n5": "n5"}[fmt]
+    path = os.path.join(req["store"], req.get("node") or "")
+    data = ts.open({"driver": driver, "kvstore": {"driver": "file", "path": path}, "open": True}, read=True).result().read().result()
+    metadata = {"v2": ".zarray", "v3": "zarr.json", "n5": "attributes.json"}[fmt]
+    meta = json.load(open(os.path.join(path, metadata)))
+    rank = len(meta.get("shape", meta.get("dimensions", [])))
+    if data.ndim > rank:
+        data = np.ascontiguousarray(data)
+        width = data.dtype.itemsize * int(np.prod(data.shape[rank:]))
+        data = data.reshape(data.shape[:rank] + (-1,)).view(f"V{width}").reshape(data.shape[:rank])
+    return data
+
+
+def read_z5py(req):
+    """z5py opens arrays only inside a group: a root array is reached through a temporary
+    container whose one member is a symlink to the store."""
+    import tempfile
+
+    import z5py
+    store, node = os.path.abspath(req["store"]), req.get("node") or ""
+    with tempfile.TemporaryDirectory() as tmp:
+        if not node:
+            container = os.path.join(tmp, "c.zarr")
+            os.mkdir(container)
+            if req.get("format") == "v3":
+                json.dump({"zarr_format": 3, "node_type": "group", "attributes": {}}, open(os.path.join(container, "zarr.json"), "w"))
+            else:
+                json.dump({"zarr_format": 2}, open(os.path.join(container, ".zgroup"), "w"))
+            os.symlink(store, os.path.join(container, "arr"))
+            store, node = container, "arr"
+        ds = z5py.File(store, mode="r")[node]
+        return ds[tuple(slice(None) for _ in ds.shape)] if ds.shape else ds[()]
+
+
+READERS = {
+    "zarr-python-2": read_zarr_python,
+    "zarr-python-3": read_zarr_python,
+    "zarrs-python": lambda req: read_zarr_python(req, zarrs=True),
+    "tensorstore": read_tensorstore,
+    "z5py": read_z5py,
+}
+
+
+def main():
+    peer, path = sys.argv[1], sys.argv[2]
+    reader = READERS[peer]
+    with open(path) as f:
+        requests = json.load(f)
+    for req in requests:
+        try:
+            data = reader(req)
+            import numpy as np
+            data = np.asarray(data)
+            out = {"sha256": digest(data), "shape": list(data.shape)}
+        except BaseException as e:  # every failure is reported, never fatal
+            if isinstance(e, KeyboardInterrupt):
+                raise
+            text = f"{type(e).__name__}: {e}"
+            out = {"error": text[:400], "unsupported": isinstance(e, NotImplementedError) or any(w in text.lower() for w in UNSUPPORTED_WORDS)}
+        out["id"] = req["id"]
+        print(json.dumps(out), flush=True)
+
+
+if __name__ == "__main__":
+    main()

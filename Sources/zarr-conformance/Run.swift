@@ -42,7 +42,8 @@ struct Run: ParsableCommand {
         // (or refused what must be refused), those that failed, and the rest (peers' own outcomes, skips).
         let passed = ours.filter { $0.outcome == .pass || $0.outcome == .refused }.count
         let failed = ours.filter(\.outcome.isFailure).count
-        print("conformance: \(passed) passed, \(failed) failed, \(results.count - passed - failed) skipped")
+        print("peers: \(results.count - ours.count) cells between other implementations, in the report")
+        print("conformance: \(passed) passed, \(failed) failed, \(ours.count - passed - failed) skipped")
         if !failing.isEmpty { throw ExitCode(1) }
     }
 }

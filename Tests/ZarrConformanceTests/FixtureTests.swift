@@ -9,8 +9,10 @@ final class FixtureTests: XCTestCase {
     static let vectors = root + "/Vectors"
 
     func testCatalogIsLargeAndTraceable() throws {
-        let cases = try Catalog.load(vectors: Self.vectors).filter { $0.format == "v2" }
-        XCTAssertGreaterThanOrEqual(cases.filter { !$0.expected.isRefusal }.count, 150)
+        let cases = try Catalog.load(vectors: Self.vectors)
+        XCTAssertGreaterThanOrEqual(cases.filter { $0.format == "v2" && !$0.expected.isRefusal }.count, 150)
+        XCTAssertGreaterThanOrEqual(cases.filter { $0.format == "v3" && !$0.expected.isRefusal }.count, 250)
+        XCTAssertGreaterThanOrEqual(Set(cases.filter { $0.format == "v3" }.map(\.writer)).count, 4, "zarr-python, zarrs, tensorstore, z5py")
         for c in cases {
             XCTAssertFalse(c.requirements.isEmpty, "\(c.id) cites no checklist id")
             XCTAssertTrue(FileManager.default.fileExists(atPath: Self.root + "/" + c.script), "\(c.id): missing script \(c.script)")

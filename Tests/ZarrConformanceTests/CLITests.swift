@@ -78,3 +78,19 @@ extension Catalog {
         return sha
     }
 }
+
+extension CLITests {
+    func testV3DigestCatAndGroupInfo() throws {
+        let v3 = FixtureTests.vectors + "/fixtures/v3"
+        let r = try run(["digest", v3 + "/tensorstore-0.1.86/shard-nested.zarr"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(try JSON.parse(r.out)["sha256"]?.stringValue, try Catalog.expectedDigest(id: "v3/tensorstore-0.1.86/shard-nested"))
+        XCTAssertEqual(try JSON.parse(r.out)["format"], "v3")
+        let cat = try run(["cat", "--array_path", v3 + "/tensorstore-0.1.86/fill-nan-payload.zarr"])
+        XCTAssertEqual(cat.out.split(separator: "\n")[7], "\"0x7fc00001\"", "a missing chunk reads as the hex NaN fill, printed in v3 form")
+        let info = try run(["info", v3 + "/zarr-python-3.1.6/consolidated.zarr", "--node", "g1", "--json"])
+        XCTAssertEqual(info.status, 0, info.err)
+        XCTAssertEqual(try JSON.parse(info.out)["members"]?.arrayValue?.first?["name"], "g2")
+        XCTAssertEqual(try run(["digest", v3 + "/zarr-python-3.1.6/refuse-shard-crc.zarr"]).status, 3)
+    }
+}

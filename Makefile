@@ -24,6 +24,8 @@ fixtures: setup
 	.venv-peers/bin/python Vectors/generators/zarr_python_3.py
 	.venv-peers/bin/python Vectors/generators/tensorstore_v3.py
 	.venv-peers/bin/python Vectors/generators/z5py_v3.py
+	.venv-peers/bin/python Vectors/generators/n5.py
+	.venv-peers-v2/bin/python Vectors/generators/n5.py
 
 clean:
 	rm -rf .build .work

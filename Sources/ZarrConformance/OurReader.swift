@@ -53,13 +53,13 @@ public enum OurWriter {
         case .v2(let metadata):
             let attributes = try array.attributes
             copy = try ZarrArray.create(store: target, path: c.node, metadata: metadata, attributes: attributes.isEmpty ? nil : attributes)
-        case .v3:
+        case .v3, .n5:
             copy = try ZarrArray.create(store: target, path: c.node, metadata: array.metadata)
         }
         if !array.shape.contains(0) { try copy.write(try array.read()) }
         let prefix = c.node.isEmpty ? "" : c.node + "/"
         let present = Set(try source.list(prefix: prefix))
-        let metadataNames: Set<String> = [".zarray", ".zattrs", ".zgroup", "zarr.json"]
+        let metadataNames: Set<String> = [".zarray", ".zattrs", ".zgroup", "zarr.json", "attributes.json"]
         for key in try target.list(prefix: prefix) where !present.contains(key) && !metadataNames.contains(String(key.split(separator: "/").last ?? "")) {
             try target.erase(key)
         }

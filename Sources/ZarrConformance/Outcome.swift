@@ -46,11 +46,12 @@ extension Array where Element == CellResult {
     /// Cells that judge this implementation: our reads of every fixture, our own round trip, and
     /// peers reading our stores, except where that peer fails the same case from its original
     /// writer too (the peer's own limitation, not ours).
-    public func judgingUs(_ us: String) -> [CellResult] {
+    public func judgingUs(_ us: String, divergences: [Divergence] = []) -> [CellResult] {
         let peerFailures = Set(filter { $0.writer != us && $0.reader != us && $0.outcome != .pass && $0.outcome != .refused }.map { "\($0.reader) \($0.caseID)" })
         return filter { cell in
             if cell.reader == us { return true }
             guard cell.writer == us else { return false }
+            if divergences.contains(where: { $0.matches(cell) }) { return false }
             if let source = cell.source, peerFailures.contains("\(cell.reader) \(source)") { return false }
             return cell.outcome != .unsupported
         }

@@ -10,17 +10,20 @@ public struct Peer: Sendable {
     /// The reader's name for `Vectors/peers/read.py`.
     public var reader: String
     public var formats: Set<String>
+    /// The axis order in which the peer presents N5 datasets (its reader turns them back to N5 order).
+    public var n5Axes: N5Axes? = nil
     public static let script = "Vectors/peers/read.py"
 
     public var label: String { "\(name)-\(version)" }
 
     /// Every peer this machine can install (Vectors/peers/requirements-*.txt pin the versions).
     public static let all: [Peer] = [
-        Peer(name: "zarr-python", version: "2.18.7", python: ".venv-peers-v2/bin/python", reader: "zarr-python-2", formats: ["v2"]),
+        Peer(name: "zarr-python", version: "2.18.7", python: ".venv-peers-v2/bin/python", reader: "zarr-python-2", formats: ["v2", "n5"], n5Axes: .reversed),
         Peer(name: "zarr-python", version: "3.1.6", python: ".venv-peers/bin/python", reader: "zarr-python-3", formats: ["v2", "v3"]),
         Peer(name: "zarrs-python", version: "0.2.3", python: ".venv-peers/bin/python", reader: "zarrs-python", formats: ["v2", "v3"]),
-        Peer(name: "tensorstore", version: "0.1.86", python: ".venv-peers/bin/python", reader: "tensorstore", formats: ["v2", "v3"]),
-        Peer(name: "z5py", version: "3.0.2", python: ".venv-peers/bin/python", reader: "z5py", formats: ["v2", "v3"]),
+        Peer(name: "tensorstore", version: "0.1.86", python: ".venv-peers/bin/python", reader: "tensorstore", formats: ["v2", "v3", "n5"], n5Axes: .native),
+        Peer(name: "z5py", version: "3.0.2", python: ".venv-peers/bin/python", reader: "z5py", formats: ["v2", "v3", "n5"], n5Axes: .reversed),
+        Peer(name: "zarr-n5", version: "0.3.0", python: ".venv-peers/bin/python", reader: "zarr-n5", formats: ["n5"], n5Axes: .native),
     ]
 
     public var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: python) }

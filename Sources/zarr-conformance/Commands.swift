@@ -32,14 +32,16 @@ struct ZarrConformanceCommand: ParsableCommand {
 struct NodeOptions: ParsableArguments {
     @Option(name: .long, help: "Path of the node inside the store (default: the root).")
     var node: String = ""
-    @Flag(name: .long, help: "Read metadata from the store's consolidated .zmetadata.")
+    @Flag(name: .long, help: "Read metadata from the store's consolidated metadata (.zmetadata, or inline in zarr.json).")
     var consolidated = false
+    @Option(name: .customLong("n5-axes"), help: "N5 axis order: native (N5's dimensions order, as N5-Java and tensorstore) or reversed (as z5py and zarr-python 2).")
+    var n5Axes: N5Axes = .native
 
     func open(_ path: String) throws -> ZarrNode {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ZarrError(.notFound, "no such file or directory", key: path)
         }
-        return try ZarrNode.open(store: FilesystemStore(root: path), path: node, consolidated: consolidated)
+        return try ZarrNode.open(store: FilesystemStore(root: path), path: node, consolidated: consolidated, n5Axes: n5Axes)
     }
 
     func openArray(_ path: String) throws -> ZarrArray {
@@ -108,3 +110,5 @@ struct Cat: ParsableCommand {
         FileHandle.standardOutput.write(Data(out.utf8))
     }
 }
+
+extension N5Axes: ExpressibleByArgument {}

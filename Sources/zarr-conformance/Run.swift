@@ -27,10 +27,11 @@ struct Run: ParsableCommand {
         runner.filter = { c in (format == nil || c.format == format) && (pattern == nil || c.id.contains(pattern!)) }  // pattern checked non-nil
         runner.progress = { FileHandle.standardError.write(Data("… \($0)\n".utf8)) }
         let results = try readOrExit { try runner.run() }
-        try Reports.write(results, to: output, peers: peers)
+        let divergences = try readOrExit { try Divergence.load(vectors: vectors) }
+        try Reports.write(results, to: output, peers: peers, divergences: divergences)
         let counts = Dictionary(grouping: results, by: \.outcome).mapValues(\.count)
         print(Outcome.allCases.compactMap { o in counts[o].map { "\($0) \(o.rawValue)" } }.joined(separator: ", ") + " → \(output)/conformance.{md,json}")
-        let ours = results.judgingUs(OurReader.label)
+        let ours = results.judgingUs(OurReader.label, divergences: divergences)
         let failing: [CellResult]
         switch failOn {
         case .never: failing = []

@@ -24,6 +24,8 @@ UNSUPPORTED_WORDS = ("not supported", "unsupported", "not implemented", "unknown
 
 def read_zarr_python(req, zarrs=False):
     import zarr
+    if req.get("format") == "n5":
+        return read_zarr_python_2_n5(req)
     if zarr.__version__.startswith("2"):
         store = zarr.DirectoryStore(req["store"])
         root = zarr.open_consolidated(store, mode="r") if req.get("consolidated") else zarr.open(store, mode="r")
@@ -40,6 +42,44 @@ def read_zarr_python(req, zarrs=False):
             if not isinstance(node, zarr.Array):
                 raise TypeError("not an array")
             return node[...]
+    if not isinstance(node, zarr.Array):
+        raise TypeError("not an array")
+    return node[...]
+
+
+def container(tmp, store, fmt):
+    """A group holding one member, `arr`, a symlink to `store`: for readers that open arrays only
+    inside a group (z5py, zarr-python 2's N5Store). The store's own files are what is read."""
+    root = os.path.join(tmp, "c." + ("n5" if fmt == "n5" else "zarr"))
+    os.mkdir(root)
+    if fmt == "v3":
+        json.dump({"zarr_format": 3, "node_type": "group", "attributes": {}}, open(os.path.join(root, "zarr.json"), "w"))
+    elif fmt == "n5":
+        json.dump({"n5": "2.0.0"}, open(os.path.join(root, "attributes.json"), "w"))
+    else:
+        json.dump({"zarr_format": 2}, open(os.path.join(root, ".zgroup"), "w"))
+    os.symlink(os.path.abspath(store), os.path.join(root, "arr"))
+    return root, "arr"
+
+
+def read_zarr_python_2_n5(req):
+    """zarr-python 2's N5Store reverses the axes (N5-24); the data is turned back to N5 order."""
+    import tempfile
+
+    import numpy as np
+    import zarr
+    with tempfile.TemporaryDirectory() as tmp:
+        store, node = (req["store"], req["node"]) if req.get("node") else container(tmp, req["store"], "n5")
+        return np.transpose(zarr.open(zarr.N5Store(store), mode="r", path=node)[...])
+
+
+def read_zarr_n5(req):
+    """zarr-n5 presents N5 through zarr-python 3, in N5's own axis order."""
+    import zarr
+    from zarr.storage import LocalStore
+    from zarr_n5 import N5WrapperStore
+    store = N5WrapperStore(LocalStore(req["store"], read_only=True))
+    node = zarr.open(store=store, mode="r", zarr_format=3, path=req.get("node") or "")
     if not isinstance(node, zarr.Array):
         raise TypeError("not an array")
     return node[...]
@@ -69,26 +109,22 @@ def read_z5py(req):
     container whose one member is a symlink to the store."""
     import tempfile
 
+    import numpy as np
     import z5py
-    store, node = os.path.abspath(req["store"]), req.get("node") or ""
+    fmt = req.get("format", "v2")
     with tempfile.TemporaryDirectory() as tmp:
-        if not node:
-            container = os.path.join(tmp, "c.zarr")
-            os.mkdir(container)
-            if req.get("format") == "v3":
-                json.dump({"zarr_format": 3, "node_type": "group", "attributes": {}}, open(os.path.join(container, "zarr.json"), "w"))
-            else:
-                json.dump({"zarr_format": 2}, open(os.path.join(container, ".zgroup"), "w"))
-            os.symlink(store, os.path.join(container, "arr"))
-            store, node = container, "arr"
+        store, node = (req["store"], req["node"]) if req.get("node") else container(tmp, req["store"], fmt)
         ds = z5py.File(store, mode="r")[node]
-        return ds[tuple(slice(None) for _ in ds.shape)] if ds.shape else ds[()]
+        data = ds[tuple(slice(None) for _ in ds.shape)] if ds.shape else ds[()]
+        return np.transpose(data) if fmt == "n5" else data  # z5py reverses N5 axes (N5-24)
 
 
 READERS = {
     "zarr-python-2": read_zarr_python,
     "zarr-python-3": read_zarr_python,
     "zarrs-python": lambda req: read_zarr_python(req, zarrs=True),
+    "zarr-python-2-n5": read_zarr_python_2_n5,
+    "zarr-n5": read_zarr_n5,
     "tensorstore": read_tensorstore,
     "z5py": read_z5py,
 }

@@ -2,11 +2,14 @@
 public enum ArrayMetadata: Equatable, Sendable {
     case v2(ArrayMetadataV2)
     case v3(ArrayMetadataV3)
+    /// An N5 dataset, seen in N5's own axis order or, `reversed`, as z5py and zarr-python 2 see it.
+    case n5(DatasetAttributesN5, reversed: Bool)
 
     public var format: String {
         switch self {
         case .v2: return "v2"
         case .v3: return "v3"
+        case .n5: return "n5"
         }
     }
 
@@ -14,6 +17,7 @@ public enum ArrayMetadata: Equatable, Sendable {
         switch self {
         case .v2(let m): return m.shape
         case .v3(let m): return m.shape
+        case .n5(let m, let reversed): return reversed ? m.dimensions.reversed() : m.dimensions
         }
     }
 
@@ -23,6 +27,9 @@ public enum ArrayMetadata: Equatable, Sendable {
         case .v3(let m):
             return .v3(try ArrayMetadataV3(shape: shape, dataType: m.dataType, chunkGridJSON: m.chunkGridJSON, chunkKeyEncodingJSON: m.chunkKeyEncodingJSON,
                                            fillValue: m.fillValue, codecs: m.codecs, attributes: m.attributes, dimensionNames: m.dimensionNames))
+        case .n5(var m, let reversed):
+            m.dimensions = reversed ? shape.reversed() : shape
+            return .n5(m, reversed: reversed)
         }
     }
 
@@ -30,6 +37,7 @@ public enum ArrayMetadata: Equatable, Sendable {
         switch self {
         case .v2(let m): return m.json
         case .v3(let m): return m.json
+        case .n5(let m, _): return m.json
         }
     }
 
@@ -37,6 +45,7 @@ public enum ArrayMetadata: Equatable, Sendable {
         switch self {
         case .v2: return ".zarray"
         case .v3: return "zarr.json"
+        case .n5: return "attributes.json"
         }
     }
 
@@ -45,6 +54,7 @@ public enum ArrayMetadata: Equatable, Sendable {
         switch self {
         case .v2(let m): return m.dtype.json
         case .v3(let m): return m.dataType.json
+        case .n5(let m, _): return .string(m.dataType)
         }
     }
 
@@ -55,6 +65,7 @@ public enum ArrayMetadata: Equatable, Sendable {
             let dtype = V2DataType(dataType: type, bigEndianComponents: [], isObject: false, json: m.dtype.json)
             return FillValue(bytes: bytes).v2JSON(dtype: dtype)
         case .v3(let m): return FillValue(bytes: bytes).v3JSON(type: m.dataType)
+        case .n5: return FillValue(bytes: bytes).scalarJSON(type: type, hexNaN: false)
         }
     }
 }
@@ -88,6 +99,19 @@ struct ArraySpec: Sendable {
             codecs = try m.codecChain(registry: registry)
             keyEncoding = m.chunkKeyEncoding
             skipsEmptyChunks = true
+        case .n5(let m, let reversed):
+            guard let type = DatasetAttributesN5.dataTypes[m.dataType] else {
+                throw ZarrError(.unsupported, "N5 '\(m.dataType)' datasets hold opaque blocks, not array elements", field: "dataType")
+            }
+            shape = metadata.shape
+            let block = reversed ? Array(m.blockSize.reversed()) : m.blockSize
+            grid = .clipped(try RegularGrid(chunkShape: block, arrayShape: shape), arrayShape: shape)
+            dataType = type
+            fillValue = .zero(for: type)  // N5-13: missing blocks read as 0
+            codecs = CodecChain(arrayToBytes: N5BlockCodec(compression: try m.compressionCodec(), blockSize: block, reversed: reversed))
+            keyEncoding = reversed ? .n5Reversed : .v2(separator: "/")  // N5-12
+            skipsEmptyChunks = false
+            try ArrayMetadataV2.checkChunkSize(block, type)
         }
     }
 

@@ -17,6 +17,12 @@ public enum NodeInfo {
                 o["codecs"] = .array(m.codecs)
                 if let names = m.dimensionNames { o["dimension_names"] = .array(names.map { $0.map { .string($0) } ?? .null }) }
             }
+            if case .n5(let m, let reversed) = a.metadata {
+                o["dimensions"] = .array(m.dimensions.map { .int($0) })
+                o["blockSize"] = .array(m.blockSize.map { .int($0) })
+                o["compression"] = .object(m.compression)
+                o["axes"] = .string(reversed ? "reversed" : "native")
+            }
             if case .v2(let m) = a.metadata {
                 o["fill_value"] = m.fillValue?.v2JSON(dtype: m.dtype) ?? .null
                 o["order"] = .string(String(m.order))

@@ -2,6 +2,10 @@ import Foundation
 
 /// An array node: metadata plus chunk reads and writes through its codec chain.
 /// Chunks are decoded and encoded in parallel across cores.
+/// Which axis order an N5 dataset is presented in (E-96): N5's own `dimensions` order (N5-Java,
+/// tensorstore, `n5_default`), or reversed, as z5py and zarr-python 2 present it (N5-24).
+public enum N5Axes: String, Sendable, CaseIterable { case native, reversed }
+
 public final class ZarrArray: @unchecked Sendable {
     public let store: any ReadableStore
     public let path: String
@@ -17,9 +21,18 @@ public final class ZarrArray: @unchecked Sendable {
         spec = try withKey(NodePath.prefix(path) + metadata.metadataKeyName) { try ArraySpec(metadata, registry: registry) }
     }
 
-    /// Opens the array at `path`: v3 when a `zarr.json` is there, v2 otherwise.
-    public static func open(store: any ReadableStore, path: String = "", registry: CodecRegistry = .standard) throws -> ZarrArray {
+    /// Opens the array at `path`: v3 when a `zarr.json` is there, an N5 dataset when an
+    /// `attributes.json` describes one, v2 otherwise.
+    public static func open(store: any ReadableStore, path: String = "", n5Axes: N5Axes = .native,
+                            registry: CodecRegistry = .standard) throws -> ZarrArray {
         let path = try NodePath.normalize(path)
+        let n5Key = NodePath.prefix(path) + "attributes.json"
+        if try store.get(NodePath.prefix(path) + "zarr.json") == nil, try store.get(NodePath.prefix(path) + ".zarray") == nil,
+           let json = try store.getJSON(n5Key), DatasetAttributesN5.isDataset(json) {
+            try DatasetAttributesN5.checkVersion(store: store)
+            let meta = try withKey(n5Key) { try DatasetAttributesN5.parse(json) }
+            return try ZarrArray(store: store, path: path, metadata: .n5(meta, reversed: n5Axes == .reversed), registry: registry)
+        }
         let v3Key = NodePath.prefix(path) + "zarr.json"
         if let json = try store.getJSON(v3Key) {
             let meta = try withKey(v3Key) { try ArrayMetadataV3.parse(json) }
@@ -44,6 +57,11 @@ public final class ZarrArray: @unchecked Sendable {
     @discardableResult
     public static func create(store: any Store, path: String, metadata: ArrayMetadata, registry: CodecRegistry = .standard) throws -> ZarrArray {
         let path = try NodePath.normalize(path)
+        var metadata = metadata
+        if case .n5(var m, let reversed) = metadata, path.isEmpty, m.userAttributes["n5"] == nil {
+            m.userAttributes["n5"] = "4.0.0"  // N5-03: a dataset at the root carries the container's version
+            metadata = .n5(m, reversed: reversed)
+        }
         let array = try ZarrArray(store: store, path: path, metadata: metadata, registry: registry)
         try ZarrGroup.ensureAncestors(store: store, of: path, format: metadata.format)
         try store.set(NodePath.prefix(path) + metadata.metadataKeyName, metadata.document.bytes())
@@ -63,8 +81,11 @@ public final class ZarrArray: @unchecked Sendable {
 
     public var attributes: JSONObject {
         get throws {
-            if case .v3(let m) = metadata { return m.attributes }
-            return try store.getJSON(NodePath.prefix(path) + ".zattrs")?.objectValue ?? JSONObject()
+            switch metadata {
+            case .v3(let m): return m.attributes
+            case .n5(let m, _): return m.userAttributes
+            case .v2: return try store.getJSON(NodePath.prefix(path) + ".zattrs")?.objectValue ?? JSONObject()
+            }
         }
     }
 
@@ -216,6 +237,9 @@ public final class ZarrArray: @unchecked Sendable {
             parts = key.split(separator: sep, omittingEmptySubsequences: false)
             guard parts.first == "c" else { return nil }
             parts.removeFirst()
+        case .n5Reversed:
+            if shape.isEmpty { return key == "0" ? [] : nil }
+            parts = key.split(separator: "/", omittingEmptySubsequences: false).reversed()
         }
         guard parts.count == shape.count else { return nil }
         let values = parts.compactMap { p in p.allSatisfy(\.isASCII) && p.allSatisfy(\.isNumber) ? Int(p) : nil }

@@ -13,6 +13,10 @@ public struct ZarrGroup: Sendable {
             return ZarrGroup(store: store, path: path, format: "v3", metadataV3: try withKey(v3Key) { try GroupMetadataV3.parse(json) })
         }
         let key = NodePath.prefix(path) + ".zgroup"
+        if try store.get(key) == nil, let n5 = try store.getJSON(NodePath.prefix(path) + "attributes.json"), !DatasetAttributesN5.isDataset(n5) {
+            try DatasetAttributesN5.checkVersion(store: store)
+            return ZarrGroup(store: store, path: path, format: "n5", metadataV3: nil)
+        }
         guard let json = try store.getJSON(key) else { throw ZarrError(.notFound, "no group metadata", key: key) }
         guard json["zarr_format"]?.int64Value == 2 else { throw ZarrError(.invalidMetadata, "zarr_format must be 2", key: key, field: "zarr_format") }
         return ZarrGroup(store: store, path: path, format: "v2", metadataV3: nil)
@@ -34,6 +38,11 @@ public struct ZarrGroup: Sendable {
 
     /// Writes group metadata for every missing ancestor of `path`, the root included (V2-61, V3-06).
     static func ensureAncestors(store: any Store, of path: String, format: String = "v2") throws {
+        if format == "n5" {
+            // N5 groups are directories (N5-02); the root says which version it follows (N5-03).
+            if try store.get("attributes.json") == nil { try store.set("attributes.json", JSON.object(JSONObject([("n5", "4.0.0")])).bytes()) }
+            return
+        }
         var ancestor = NodePath.parent(path)
         while let a = ancestor {
             let prefix = NodePath.prefix(a)
@@ -51,6 +60,7 @@ public struct ZarrGroup: Sendable {
     public var attributes: JSONObject {
         get throws {
             if let metadataV3 { return metadataV3.attributes }
+            if format == "n5" { return try store.getJSON(NodePath.prefix(path) + "attributes.json")?.objectValue ?? JSONObject() }
             return try store.getJSON(NodePath.prefix(path) + ".zattrs")?.objectValue ?? JSONObject()
         }
     }
@@ -63,6 +73,11 @@ public struct ZarrGroup: Sendable {
                 let childPrefix = NodePath.prefix(path) + child + "/"
                 if format == "v3" {
                     if let kind = try store.getJSON(childPrefix + "zarr.json")?["node_type"]?.stringValue { out.append((child, kind)) }
+                } else if format == "n5" {
+                    // Every directory is a group unless its attributes describe a dataset (N5-01, N5-02).
+                    let attributes = try store.getJSON(childPrefix + "attributes.json")
+                    if attributes.map(DatasetAttributesN5.isDataset) ?? false { out.append((child, "array")) }
+                    else if try attributes != nil || !listable.listDir(childPrefix).prefixes.isEmpty { out.append((child, "group")) }
                 } else if try store.get(childPrefix + ".zarray") != nil { out.append((child, "array")) }
                 else if try store.get(childPrefix + ".zgroup") != nil { out.append((child, "group")) }
             }
@@ -96,7 +111,7 @@ public enum ZarrNode: Sendable {
 
     /// Opens whatever node is at `path`; `consolidated` reads metadata from the root's
     /// consolidated metadata (`.zmetadata` in v2, inline in the root `zarr.json` in v3).
-    public static func open(store: any ReadableStore, path: String = "", consolidated: Bool = false) throws -> ZarrNode {
+    public static func open(store: any ReadableStore, path: String = "", consolidated: Bool = false, n5Axes: N5Axes = .native) throws -> ZarrNode {
         let path = try NodePath.normalize(path)
         let source: any ReadableStore = consolidated ? try ConsolidatedStore(base: store) : store
         let prefix = NodePath.prefix(path)
@@ -115,6 +130,10 @@ public enum ZarrNode: Sendable {
         if isArray && isGroup { throw ZarrError(.invalidMetadata, "both .zarray and .zgroup are present", key: prefix + ".zarray") }
         if isArray { return .array(try ZarrArray.open(store: source, path: path)) }
         if isGroup { return .group(try ZarrGroup.open(store: source, path: path)) }
-        throw ZarrError(.notFound, "no Zarr node (zarr.json, .zarray or .zgroup)", key: prefix.isEmpty ? "." : prefix)
+        if let n5 = try source.getJSON(prefix + "attributes.json") {
+            if DatasetAttributesN5.isDataset(n5) { return .array(try ZarrArray.open(store: source, path: path, n5Axes: n5Axes)) }
+            return .group(try ZarrGroup.open(store: source, path: path))
+        }
+        throw ZarrError(.notFound, "no Zarr or N5 node (zarr.json, .zarray, .zgroup or attributes.json)", key: prefix.isEmpty ? "." : prefix)
     }
 }

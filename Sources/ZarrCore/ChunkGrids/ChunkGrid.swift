@@ -3,13 +3,15 @@ public enum ChunkGrid: Equatable, Sendable {
     case regular(RegularGrid)
     /// Per axis, the chunk edge lengths, expanded from run-length form up to the array's length.
     case rectilinear(edges: [[Int]])
+    /// A regular grid whose edge chunks end at the array's bounds (N5 blocks, N5-15).
+    case clipped(RegularGrid, arrayShape: [Int])
 
     /// Chunks along one axis are capped: a grid that would need more is refused, not expanded.
     static let maxChunksPerAxis = 1 << 24
 
     public func gridShape(for arrayShape: [Int]) -> [Int] {
         switch self {
-        case .regular(let g): return g.gridShape(for: arrayShape)
+        case .regular(let g), .clipped(let g, _): return g.gridShape(for: arrayShape)
         case .rectilinear(let edges):
             return zip(edges, arrayShape).map { axis, n in
                 var sum = 0, count = 0
@@ -24,12 +26,14 @@ public enum ChunkGrid: Equatable, Sendable {
         switch self {
         case .regular(let g): return g.chunkShape
         case .rectilinear(let edges): return zip(edges, indices).map { $0[$1] }
+        case .clipped(let g, let shape):
+            return (0..<shape.count).map { d in max(0, min(g.chunkShape[d], shape[d] - indices[d] * g.chunkShape[d])) }
         }
     }
 
     public func origin(_ indices: [Int]) -> [Int] {
         switch self {
-        case .regular(let g): return zip(g.chunkShape, indices).map { $0 * $1 }
+        case .regular(let g), .clipped(let g, _): return zip(g.chunkShape, indices).map { $0 * $1 }
         case .rectilinear(let edges): return zip(edges, indices).map { axis, i in axis.prefix(i).reduce(0, +) }
         }
     }
@@ -37,7 +41,7 @@ public enum ChunkGrid: Equatable, Sendable {
     /// (chunk index, index within the chunk) of element `i` along `axis` (EX-G04).
     func locator(axis: Int) -> (Int) -> (chunk: Int, local: Int) {
         switch self {
-        case .regular(let g):
+        case .regular(let g), .clipped(let g, _):
             let size = g.chunkShape[axis]
             return { ($0 / size, $0 % size) }
         case .rectilinear(let edges):

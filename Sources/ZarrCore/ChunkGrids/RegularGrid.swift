@@ -26,9 +26,13 @@ public enum ChunkKeyEncoding: Equatable, Sendable {
     case v2(separator: Character)
     /// v3 default: `c`, then each index preceded by the separator.
     case `default`(separator: Character)
+    /// N5 read with reversed axes (z5py, zarr-python 2): the key lists indices in N5 order (N5-24).
+    case n5Reversed
 
     public func key(_ indices: [Int]) -> String {
         switch self {
+        case .n5Reversed:
+            return indices.isEmpty ? "0" : indices.reversed().map(String.init).joined(separator: "/")
         case .v2(let sep):
             return indices.isEmpty ? "0" : indices.map(String.init).joined(separator: String(sep))
         case .default(let sep):

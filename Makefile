@@ -26,6 +26,8 @@ fixtures: setup
 	.venv-peers/bin/python Vectors/generators/z5py_v3.py
 	.venv-peers/bin/python Vectors/generators/n5.py
 	.venv-peers-v2/bin/python Vectors/generators/n5.py
+	.venv-peers/bin/python Vectors/generators/v2_peers.py
+	python3 Vectors/generators/corruptions.py
 
 clean:
 	rm -rf .build .work

@@ -18,6 +18,8 @@ test: build
 
 conformance: build
 	$(BIN) run --output Reports --work .work/run --fail-on mismatch
+	@chromium --headless=new --no-sandbox --disable-gpu --hide-scrollbars --window-size=1400,1000 \
+	  --screenshot=$(CURDIR)/Reports/matrix.png file://$(CURDIR)/Reports/conformance.html >/dev/null 2>&1 || true
 
 fixtures: setup
 	.venv-peers-v2/bin/python Vectors/generators/zarr_python_2.py
@@ -28,6 +30,7 @@ fixtures: setup
 	.venv-peers-v2/bin/python Vectors/generators/n5.py
 	.venv-peers/bin/python Vectors/generators/v2_peers.py
 	python3 Vectors/generators/corruptions.py
+	python3 Vectors/generators/requirements.py ../shared/spec-checklist.md
 
 clean:
 	rm -rf .build .work

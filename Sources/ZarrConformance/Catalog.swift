@@ -29,6 +29,23 @@ public struct Case: Sendable {
     public var family: String { String(name.split(separator: "-").first ?? Substring(name)) }
     public var writerLabel: String { "\(writer)-\(writerVersion)" }
 
+    init(id: String, format: String, requirements: [String], store: String, node: String, consolidated: Bool, expected: Expectation,
+         writer: String, writerVersion: String, script: String) {
+        self.id = id
+        self.format = format
+        self.requirements = requirements
+        self.store = store
+        self.node = node
+        self.consolidated = consolidated
+        self.expected = expected
+        self.writer = writer
+        self.writerVersion = writerVersion
+        self.script = script
+    }
+
+    /// The store's directory: relative to the Vectors/ folder, or absolute for materialised proposals.
+    public func storePath(vectors: String) -> String { store.hasPrefix("/") ? store : vectors + "/" + store }
+
     init(json: JSON, file: String) throws {
         func fail(_ what: String) -> ZarrError { ZarrError(.invalidMetadata, "catalog entry \(json["id"]?.stringValue ?? "?"): \(what)", key: file) }
         guard let id = json["id"]?.stringValue, let format = json["format"]?.stringValue, let store = json["store"]?.stringValue,

@@ -30,8 +30,9 @@ public struct CellResult: Sendable {
     public var outcome: Outcome
     public var message: String
     public var requirements: [String]
-    /// For a peer reading our store: the fixture our store was written from.
+    /// For a peer reading our store: the fixture our store was written from (or `manifest`).
     public var source: String?
+    public static let manifest = "manifest"
 
     var json: JSON {
         .object(JSONObject([
@@ -52,6 +53,7 @@ extension Array where Element == CellResult {
             if cell.reader == us { return true }
             guard cell.writer == us else { return false }
             if divergences.contains(where: { $0.matches(cell) }) { return false }
+            if cell.source == CellResult.manifest { return false }  // peers' verdicts on proposals inform, they do not gate
             if let source = cell.source, peerFailures.contains("\(cell.reader) \(source)") { return false }
             return cell.outcome != .unsupported
         }

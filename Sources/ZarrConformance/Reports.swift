@@ -3,11 +3,15 @@ import ZarrCore
 
 /// Writes `conformance.json` and `conformance.md` from the matrix.
 public enum Reports {
-    public static func write(_ results: [CellResult], to directory: String, peers: [Peer], divergences: [Divergence] = [], date: Date = Date()) throws {
+    /// Writes conformance.json, conformance.md, conformance.html and junit.xml.
+    public static func write(_ results: [CellResult], to directory: String, peers: [Peer], divergences: [Divergence] = [],
+                             coverage: Coverage? = nil, judged: [CellResult] = [], date: Date = Date()) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try Data(json(results, peers: peers, date: date).serialized(indent: 1).utf8 + [0x0A]).write(to: URL(fileURLWithPath: directory + "/conformance.json"))
-        let md = markdown(results, peers: peers, date: date) + divergenceSection(results, divergences)
-        try Data(md.utf8).write(to: URL(fileURLWithPath: directory + "/conformance.md"))
+        func save(_ name: String, _ text: String) throws { try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/" + name)) }
+        try save("conformance.json", json(results, peers: peers, date: date).serialized(indent: 1) + "\n")
+        try save("conformance.md", markdown(results, peers: peers, date: date) + divergenceSection(results, divergences) + (coverage?.markdown ?? ""))
+        try save("conformance.html", html(results, peers: peers, coverage: coverage, date: date))
+        try save("junit.xml", junit(results, judged: Set(judged.map(\.key))))
     }
 
     /// Where implementations disagree with each other or with the spec: the documented divergences,
@@ -30,6 +34,11 @@ public enum Reports {
             }
         }
         return md
+    }
+
+    /// v2, v3, n5, in that order.
+    static func formats(_ results: [CellResult]) -> [String] {
+        Set(results.map(\.format)).sorted { ["v2": 0, "v3": 1, "n5": 2][$0] ?? 3 < ["v2": 0, "v3": 1, "n5": 2][$1] ?? 3 }
     }
 
     static func counts(_ results: [CellResult]) -> [(Outcome, Int)] {
@@ -65,7 +74,7 @@ public enum Reports {
         }
         md += "| outcome | cells |\n|---|---|\n"
         for (o, n) in counts(results) where n > 0 { md += "| \(o.rawValue) | \(n) |\n" }
-        for format in Set(results.map(\.format)).sorted() {
+        for format in formats(results) {
             let rows = results.filter { $0.format == format }
             let readers = Set(rows.map(\.reader)).sorted()
             md += "\n## Zarr \(format)\n\nRows are writer and case family; each cell counts passes (or correct refusals) over cases, "

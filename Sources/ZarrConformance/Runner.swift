@@ -15,9 +15,22 @@ public struct Runner {
         self.peers = peers
     }
 
+    /// Manifests to materialise and judge alongside (or, with `onlyProposals`, instead of) the catalog.
+    public var proposals: [Proposal] = []
+    public var onlyProposals = false
+
     public func run() throws -> [CellResult] {
-        let cases = try Catalog.load(vectors: vectors).filter(filter)
+        var cases = onlyProposals ? [] : try Catalog.load(vectors: vectors).filter(filter)
         var results: [CellResult] = []
+        for p in proposals {
+            let work = workDirectory.hasPrefix("/") ? workDirectory : FileManager.default.currentDirectoryPath + "/" + workDirectory
+            let root = work + "/proposed/" + p.id.replacingOccurrences(of: "/", with: "_")
+            do { cases.append(try p.materialize(at: root)) } catch {
+                results.append(CellResult(caseID: p.id, format: p.format, family: "proposed", writer: OurReader.label, reader: OurReader.label,
+                                          outcome: .error, message: "cannot write the manifest's store: \(error)", requirements: p.requirements))
+            }
+        }
+        cases = cases.filter(filter)
         func cell(_ c: Case, writer: String, reader: String, _ verdict: (Outcome, String)) -> CellResult {
             CellResult(caseID: c.id, format: c.format, family: c.family, writer: writer, reader: reader,
                        outcome: verdict.0, message: verdict.1, requirements: c.requirements)
@@ -26,18 +39,21 @@ public struct Runner {
         // 1. Our implementation reads every committed fixture.
         progress("reading \(cases.count) fixtures")
         let ourReads = Self.parallelMap(cases) { c -> (Outcome, String) in
-            OurReader.judge(c, OurReader.read(store: vectors + "/" + c.store, node: c.node, consolidated: c.consolidated))
+            OurReader.judge(c, OurReader.read(store: c.storePath(vectors: vectors), node: c.node, consolidated: c.consolidated))
         }
         for (c, verdict) in zip(cases, ourReads) { results.append(cell(c, writer: c.writerLabel, reader: OurReader.label, verdict)) }
 
-        // 2. Our implementation writes every readable case again (once per case name); we read it back.
+        // 2. Our implementation writes every readable fixture again (once per case name); we read it back.
+        //    Materialised proposals are ours already: peers read them as they are.
         var seen = Set<String>()
-        let writable = zip(cases, ourReads).filter { c, v in v.0 == .pass && !c.expected.isRefusal && seen.insert(c.format + "/" + c.name).inserted }.map(\.0)
+        let writable = zip(cases, ourReads).filter { c, v in
+            v.0 == .pass && !c.expected.isRefusal && c.writer != OurReader.name && seen.insert(c.format + "/" + c.name).inserted
+        }.map(\.0)
         progress("writing \(writable.count) cases")
         var written: [(Case, String, Case)] = []  // (our case, its store, the fixture it came from)
         let writes = Self.parallelMap(writable) { c -> (Case, String, Result<Void, Error>) in
             let destination = workDirectory + "/" + OurReader.label + "/" + c.format + "/" + c.name + ".zarr"
-            return (c, destination, Result { try OurWriter.rewrite(c, from: vectors + "/" + c.store, to: destination) })
+            return (c, destination, Result { try OurWriter.rewrite(c, from: c.storePath(vectors: vectors), to: destination) })
         }
         for (c, destination, outcome) in writes {
             let ourCase = c.renamed(writer: OurReader.name, version: OurReader.version)
@@ -61,14 +77,18 @@ public struct Runner {
             }
             progress("\(peer.label) reads \(ours.count) of our stores and \(fixtures.count) fixtures")
             let requests = ours.map { Peer.Request(id: $0.0.id, store: $0.1, node: $0.0.node, consolidated: $0.0.consolidated, format: $0.0.format) }
-                + fixtures.map { Peer.Request(id: $0.id, store: vectors + "/" + $0.store, node: $0.node, consolidated: $0.consolidated, format: $0.format) }
+                + fixtures.map { Peer.Request(id: $0.id, store: $0.storePath(vectors: vectors), node: $0.node, consolidated: $0.consolidated, format: $0.format) }
             let answers = try peer.read(requests)
             for (c, _, source) in ours {
                 var result = cell(c, writer: OurReader.label, reader: peer.label, Self.judgePeer(c, answers[c.id]))
                 result.source = source.id
                 results.append(result)
             }
-            for c in fixtures { results.append(cell(c, writer: c.writerLabel, reader: peer.label, Self.judgePeer(c, answers[c.id]))) }
+            for c in fixtures {
+                var result = cell(c, writer: c.writerLabel, reader: peer.label, Self.judgePeer(c, answers[c.id]))
+                if c.writer == OurReader.name { result.source = CellResult.manifest }  // a peer's verdict on a proposal
+                results.append(result)
+            }
         }
         return results
     }
@@ -78,8 +98,8 @@ public struct Runner {
         case nil: return (.error, "the peer gave no answer")
         case .success(let v): return OurReader.judge(c, .success(v))
         case .failure(let e):
-            if e.unsupported { return (.unsupported, e.message) }
             if case .refuse = c.expected { return (.refused, e.message) }
+            if e.unsupported { return (.unsupported, e.message) }
             return (.error, e.message)
         }
     }

@@ -14,24 +14,34 @@ struct Run: ParsableCommand {
     @Option(help: "The Vectors/ folder.") var vectors = "Vectors"
     @Option(help: "Where the reports go.") var output = "Reports"
     @Option(help: "Scratch folder for the stores this implementation writes.") var work = ".work/run"
-    @Option(help: "Only cases of this format (v2).") var format: String?
-    @Option(help: "Only cases whose id contains this text.") var `case`: String?
+    @Option(help: "Only cases of this format (v2, v3, n5).") var format: String?
+    @Option(name: .customLong("id"), help: "Only cases whose id contains this text.") var idPattern: String?
+    @Option(help: "Only cases whose writer label contains this text.") var writer: String?
+    @Option(help: "Only these readers (label contains this text; this implementation always reads).") var reader: String?
+    @Option(name: .customLong("case"), help: "Run only this manifest (metadata, data recipe, expected outcome); repeatable. See Vectors/cases/README.md.")
+    var caseFiles: [String] = []
     @Flag(help: "Do not run the peers.") var noPeers = false
     @Option(help: "Exit 1 when a cell involving this implementation is a mismatch or wrongly accepted (mismatch), also an error (error), or never.")
     var failOn: FailOn = .never
 
     func run() throws {
-        let peers = noPeers ? [] : Peer.all
+        let readerFilter = reader
+        let peers = noPeers ? [] : Peer.all.filter { readerFilter == nil || $0.label.contains(readerFilter ?? "") }
         var runner = Runner(vectors: vectors, workDirectory: work, peers: peers)
-        let format = self.format, pattern = self.case
-        runner.filter = { c in (format == nil || c.format == format) && (pattern == nil || c.id.contains(pattern!)) }  // pattern checked non-nil
-        runner.progress = { FileHandle.standardError.write(Data("… \($0)\n".utf8)) }
+        let format = self.format, pattern = idPattern, writerPattern = writer
+        runner.filter = { c in
+            (format == nil || c.format == format) && (pattern.map { c.id.contains($0) } ?? true) && (writerPattern.map { c.writerLabel.contains($0) } ?? true)
+        }
+        runner.proposals = try readOrExit { caseFiles.isEmpty ? try Proposal.loadAll(directory: vectors + "/cases") : try caseFiles.map(Proposal.load) }
+        runner.onlyProposals = !caseFiles.isEmpty
+        runner.progress = Progress.reporter()
         let results = try readOrExit { try runner.run() }
         let divergences = try readOrExit { try Divergence.load(vectors: vectors) }
-        try Reports.write(results, to: output, peers: peers, divergences: divergences)
-        let counts = Dictionary(grouping: results, by: \.outcome).mapValues(\.count)
-        print(Outcome.allCases.compactMap { o in counts[o].map { "\($0) \(o.rawValue)" } }.joined(separator: ", ") + " → \(output)/conformance.{md,json}")
+        let coverage = try readOrExit { try Coverage.compute(vectors: vectors, cases: Catalog.load(vectors: vectors)) }
         let ours = results.judgingUs(OurReader.label, divergences: divergences)
+        try Reports.write(results, to: output, peers: peers, divergences: divergences, coverage: coverage, judged: ours)
+        let counts = Dictionary(grouping: results, by: \.outcome).mapValues(\.count)
+        print(Outcome.allCases.compactMap { o in counts[o].map { "\($0) \(o.rawValue)" } }.joined(separator: ", ") + " → \(output)/conformance.{md,json,html}, junit.xml")
         let failing: [CellResult]
         switch failOn {
         case .never: failing = []
@@ -41,6 +51,7 @@ struct Run: ParsableCommand {
         for f in failing.prefix(20) { print("FAIL \(f.caseID) [\(f.writer) → \(f.reader)] \(f.outcome.rawValue): \(f.message)") }
         // The plain closing line CI systems read: cells of this implementation that passed
         // (or refused what must be refused), those that failed, and the rest (peers' own outcomes, skips).
+        if !caseFiles.isEmpty { Progress.printVerdicts(results) }
         let passed = ours.filter { $0.outcome == .pass || $0.outcome == .refused }.count
         let failed = ours.filter(\.outcome.isFailure).count
         print("peers: \(results.count - ours.count) cells between other implementations, in the report")

@@ -44,3 +44,29 @@ final class FixtureTests: XCTestCase {
         }
     }
 }
+
+extension FixtureTests {
+    /// Every manifest in Vectors/cases, written by this implementation and judged by its expectation.
+    func testEveryManifestMeetsItsExpectation() throws {
+        let work = NSTemporaryDirectory() + "manifests-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let manifests = try Proposal.loadAll(directory: Self.vectors + "/cases")
+        XCTAssertGreaterThanOrEqual(manifests.count, 20)
+        for p in manifests {
+            let c = try p.materialize(at: work + "/" + p.id.replacingOccurrences(of: "/", with: "_"))
+            let (outcome, message) = OurReader.judge(c, OurReader.read(store: c.store, node: c.node, consolidated: false))
+            switch c.expected {
+            case .read: XCTAssertEqual(outcome, .pass, "\(p.id): \(message)")
+            case .refuse: XCTAssertEqual(outcome, .refused, "\(p.id): \(message)")
+            }
+        }
+    }
+
+    func testCatalogScale() throws {
+        // Issue 5: at least 600 readable cases across the formats and 150 that must be refused.
+        let cases = try Catalog.load(vectors: Self.vectors)
+        XCTAssertGreaterThanOrEqual(cases.filter { !$0.expected.isRefusal }.count, 600)
+        XCTAssertGreaterThanOrEqual(cases.filter { $0.expected.isRefusal }.count, 150)
+        XCTAssertEqual(Set(cases.map(\.format)), ["v2", "v3", "n5"])
+    }
+}

@@ -37,7 +37,7 @@ public struct ZarrGroup: Sendable {
     }
 
     /// Writes group metadata for every missing ancestor of `path`, the root included (V2-61, V3-06).
-    static func ensureAncestors(store: any Store, of path: String, format: String = "v2") throws {
+    public static func ensureAncestors(store: any Store, of path: String, format: String = "v2") throws {
         if format == "n5" {
             // N5 groups are directories (N5-02); the root says which version it follows (N5-03).
             if try store.get("attributes.json") == nil { try store.set("attributes.json", JSON.object(JSONObject([("n5", "4.0.0")])).bytes()) }

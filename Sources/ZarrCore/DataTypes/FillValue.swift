@@ -52,7 +52,7 @@ extension FillValue {
 
     /// Scalar fill values shared by v2 and v3: bool, integers, floats, complex, datetimes.
     /// `lenientIntegers` accepts integral floats (`0.0`, as z5py writes in v2); v3 refuses them (V3-53).
-    static func parseScalar(_ json: JSON, type: DataType, lenientIntegers: Bool) throws -> FillValue {
+    public static func parseScalar(_ json: JSON, type: DataType, lenientIntegers: Bool) throws -> FillValue {
         func fail(_ why: String) -> ZarrError { ZarrError.metadata("fill_value \(json.serialized()) \(why)", field: "fill_value") }
         func le<T: FixedWidthInteger>(_ v: T) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }
         func float(_ j: JSON, bits: Int) throws -> [UInt8] {

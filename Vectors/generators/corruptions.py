@@ -31,6 +31,7 @@ class Corruptor:
     def make(self, source, name, requirements, reason, mutate):
         src = os.path.join(ROOT, source["store"])
         fmt = source["format"]
+        name = name.split("-", 1)[1]  # "v2-missing-shape" -> "missing-shape": the id already names the format
         d = os.path.join(OUT, fmt, name + os.path.splitext(src)[1])
         shutil.rmtree(d, ignore_errors=True)
         shutil.copytree(src, d, symlinks=False)

@@ -19,7 +19,8 @@ from canonical import digest  # noqa: E402
 UNSUPPORTED_WORDS = ("not supported", "unsupported", "not implemented", "unknown codec", "notimplemented", "no codec",
                      "codec not available", "not registered", "invalid data type", "cannot handle",
                      "non-native byte order", "must be a c contiguous", "no zarr data type found", "must specify a \"field\"",
-                     "does not support", "only supports", "wrong compressor for zarr format", "json.exception.type_error")
+                     "does not support", "only supports", "wrong compressor for zarr format", "json.exception.type_error",
+                     "unknown chunk grid")
 
 
 def read_zarr_python(req, zarrs=False):

@@ -79,10 +79,20 @@ def object_values(kind, shape, seed=0):
     return out.reshape(shape)
 
 
+METADATA_KEYS = {"v2": ".zarray", "v3": "zarr.json", "n5": "attributes.json"}
+
+
 def entry(case_id, fmt, requirements, store_dir, expected, writer, node="", consolidated=False):
-    """One catalog entry (see README: The catalog)."""
+    """One catalog entry (see README: The catalog): the array's metadata document as stored and
+    the data recipe (the generator's deterministic data for this case) ride along."""
+    metadata_path = os.path.join(store_dir, node, METADATA_KEYS[fmt])
+    try:
+        metadata = json.load(open(metadata_path))
+    except (OSError, ValueError):
+        metadata = None  # a broken store: its metadata is part of what is wrong
+    recipe = {"recipe": "generator", "script": writer.get("script"), "case": case_id.split("/")[-1]}
     return {"id": case_id, "format": fmt, "requirements": requirements, "store": os.path.relpath(store_dir, ROOT),
-            "node": node, "consolidated": consolidated, "expected": expected, "writer": writer}
+            "node": node, "consolidated": consolidated, "metadata": metadata, "data": recipe, "expected": expected, "writer": writer}
 
 
 def readable(array, readback, given=None, lossy=False):

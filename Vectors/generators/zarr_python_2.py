@@ -21,7 +21,7 @@ from numcodecs import (LZ4, LZMA, Adler32, AsType, BitRound, Blosc, BZ2, Categor
                        Delta, FixedScaleOffset, Fletcher32, GZip, JenkinsLookup3, PackBits, Quantize,
                        Shuffle, VLenArray, VLenBytes, VLenUTF8, Zlib, Zstd)
 
-from common import ROOT, digest, object_values, values  # noqa: E402
+from common import ROOT, digest, entry, object_values, values  # noqa: E402
 
 ZARR_VERSION, NUMCODECS_VERSION = "2.18.7", "0.15.2"
 assert zarr.__version__ == ZARR_VERSION, zarr.__version__
@@ -31,6 +31,7 @@ WRITER = f"zarr-python-{ZARR_VERSION}"
 FIXTURES = os.path.join(ROOT, "fixtures", "v2", WRITER)
 CATALOG = os.path.join(ROOT, "catalog", f"v2-{WRITER}.json")
 SCRIPT = "Vectors/generators/zarr_python_2.py"
+WRITER_META = {"name": "zarr-python", "version": ZARR_VERSION, "numcodecs": NUMCODECS_VERSION, "script": SCRIPT}
 
 cases = []
 
@@ -58,17 +59,9 @@ def case(name, requirements, shape=(20, 15), chunks=(7, 6), dtype="<i4", data=No
     if node:
         readback = readback[node]
     got = readback[...]
-    cases.append({
-        "id": f"v2/{WRITER}/{name}",
-        "format": "v2",
-        "requirements": requirements,
-        "store": os.path.relpath(store_dir, ROOT),
-        "node": node,
-        "consolidated": consolidated,
-        "expected": {"outcome": "read", "sha256": digest(got), "shape": list(readback.shape),
-                     "data_type": readback.dtype.descr if readback.dtype.fields else readback.dtype.str},
-        "writer": {"name": "zarr-python", "version": ZARR_VERSION, "numcodecs": NUMCODECS_VERSION, "script": SCRIPT},
-    })
+    expected = {"outcome": "read", "sha256": digest(got), "shape": list(readback.shape),
+                "data_type": readback.dtype.descr if readback.dtype.fields else readback.dtype.str}
+    cases.append(entry(f"v2/{WRITER}/{name}", "v2", requirements, store_dir, expected, WRITER_META, node=node, consolidated=consolidated))
 
 
 def refused(name, requirements, reason, mutate, dtype="<i4", **kwargs):
@@ -83,16 +76,7 @@ def refused(name, requirements, reason, mutate, dtype="<i4", **kwargs):
         peer = "read without error"
     except Exception as e:  # the writer's own verdict, recorded for the report
         peer = f"{type(e).__name__}: {e}"[:300]
-    cases.append({
-        "id": f"v2/{WRITER}/{name}",
-        "format": "v2",
-        "requirements": requirements,
-        "store": os.path.relpath(store_dir, ROOT),
-        "node": "",
-        "consolidated": False,
-        "expected": {"outcome": "refuse", "reason": reason, "writer_verdict": peer},
-        "writer": {"name": "zarr-python", "version": ZARR_VERSION, "numcodecs": NUMCODECS_VERSION, "script": SCRIPT},
-    })
+    cases.append(entry(f"v2/{WRITER}/{name}", "v2", requirements, store_dir, {"outcome": "refuse", "reason": reason, "writer_verdict": peer}, WRITER_META))
 
 
 def edit_zarray(change):

@@ -38,8 +38,9 @@ public struct Runner {
 
         // 1. Our implementation reads every committed fixture.
         progress("reading \(cases.count) fixtures")
-        let ourReads = Self.parallelMap(cases) { c -> (Outcome, String) in
-            OurReader.judge(c, OurReader.read(store: c.storePath(vectors: vectors), node: c.node, consolidated: c.consolidated))
+        let ourReads = try Parallel.map(cases.count) { i -> (Outcome, String) in
+            let c = cases[i]
+            return OurReader.judge(c, OurReader.read(store: c.storePath(vectors: vectors), node: c.node, consolidated: c.consolidated))
         }
         for (c, verdict) in zip(cases, ourReads) { results.append(cell(c, writer: c.writerLabel, reader: OurReader.label, verdict)) }
 
@@ -51,7 +52,8 @@ public struct Runner {
         }.map(\.0)
         progress("writing \(writable.count) cases")
         var written: [(Case, String, Case)] = []  // (our case, its store, the fixture it came from)
-        let writes = Self.parallelMap(writable) { c -> (Case, String, Result<Void, Error>) in
+        let writes = try Parallel.map(writable.count) { i -> (Case, String, Result<Void, Error>) in
+            let c = writable[i]
             let destination = workDirectory + "/" + OurReader.label + "/" + c.format + "/" + c.name + ".zarr"
             return (c, destination, Result { try OurWriter.rewrite(c, from: c.storePath(vectors: vectors), to: destination) })
         }
@@ -104,16 +106,6 @@ public struct Runner {
         }
     }
 
-    /// Maps across cores, keeping order.
-    static func parallelMap<T, U>(_ items: [T], _ body: (T) -> U) -> [U] {
-        var out = [U?](repeating: nil, count: items.count)
-        let lock = NSLock()
-        DispatchQueue.concurrentPerform(iterations: items.count) { i in
-            let v = body(items[i])
-            lock.withLock { out[i] = v }
-        }
-        return out.map { $0! }  // every index was filled above
-    }
 }
 
 extension Case {

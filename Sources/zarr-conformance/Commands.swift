@@ -10,7 +10,7 @@ struct ZarrConformanceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zarr-conformance",
         abstract: "A reference implementation of Zarr v2 and a conformance suite.",
-        subcommands: [Info.self, Digest.self, Cat.self, Run.self, Cases.self]
+        subcommands: [Info.self, Digest.self, Cat.self, Run.self, Cases.self, Validate.self]
     )
 
     /// Maps ArgumentParser's usage failures (EX_USAGE, 64) to this tool's exit code 2.

@@ -226,7 +226,7 @@ public final class ZarrArray: @unchecked Sendable {
     }
 
     /// The grid indices of a chunk key relative to the array, or nil when it is not one.
-    func parseChunkKey(_ key: String) -> [Int]? {
+    public func parseChunkKey(_ key: String) -> [Int]? {
         var parts: [Substring]
         switch spec.keyEncoding {
         case .v2(let sep):

@@ -35,7 +35,7 @@ extension ReadableStore {
     public func size(_ key: String) throws -> Int? { try get(key)?.count }
 
     /// Reads and parses a JSON document, naming the key in any error.
-    func getJSON(_ key: String) throws -> JSON? {
+    public func getJSON(_ key: String) throws -> JSON? {
         guard let bytes = try get(key) else { return nil }
         return try withKey(key) { try JSON.parse(bytes) }
     }

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Work spread across cores; the first error wins and stops new work.
-enum Parallel {
-    static func forEach(_ count: Int, _ body: (Int) throws -> Void) throws {
+public enum Parallel {
+    public static func forEach(_ count: Int, _ body: (Int) throws -> Void) throws {
         if count <= 1 {
             for i in 0..<count { try body(i) }
             return
@@ -17,7 +17,7 @@ enum Parallel {
     }
 
     /// Maps across cores, keeping order.
-    static func map<T>(_ count: Int, _ body: (Int) throws -> T) throws -> [T] {
+    public static func map<T>(_ count: Int, _ body: (Int) throws -> T) throws -> [T] {
         var out = [T?](repeating: nil, count: count)
         let lock = NSLock()
         try forEach(count) { i in

@@ -49,9 +49,7 @@ public struct N5BlockCodec: ArrayToBytesCodec {
         func u32(_ at: Int) -> Int { Int(bytes[at]) << 24 | Int(bytes[at + 1]) << 16 | Int(bytes[at + 2]) << 8 | Int(bytes[at + 3]) }
         guard bytes.count >= 4 else { throw fail("block shorter than its header (N5-16)") }
         let mode = u16(0)
-        guard mode == 0 || mode == 1 else {
-            throw ZarrError(.unsupported, "block mode \(mode) on a numeric dataset (E-92): only default (0) and varlength (1) are numeric", codec: name)
-        }
+        guard mode == 0 || mode == 1 else { throw fail("block mode \(mode) on a numeric dataset (E-92): only default (0) and varlength (1) hold numbers") }
         let rank = u16(2)
         guard rank == decoded.shape.count else { throw fail("block header has \(rank) dimensions, the dataset has \(decoded.shape.count) (E-92)") }
         let headerSize = 4 + 4 * rank + (mode == 1 ? 4 : 0)

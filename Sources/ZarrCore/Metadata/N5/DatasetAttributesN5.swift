@@ -75,7 +75,7 @@ public struct DatasetAttributesN5: Equatable, Sendable {
     }
 
     /// The compression as a bytes→bytes codec (N5-06, N5-07, N5-09…N5-11); nil for raw.
-    func compressionCodec() throws -> (any BytesToBytesCodec)? {
+    public func compressionCodec() throws -> (any BytesToBytesCodec)? {
         let c = CodecConfiguration(codec: compression["type"]?.stringValue ?? "raw", object: compression)
         switch c.codec {
         case "raw": return nil

@@ -1,0 +1,239 @@
+import Foundation
+import ZarrCore
+
+/// The metadata and structure rules for one node directory.
+struct NodeCheck {
+    let store: FilesystemStore
+    let directory: String
+    let walk: Walk
+    let sink: FindingSink
+
+    var prefix: String { directory.isEmpty ? "" : directory + "/" }
+    func has(_ name: String) -> Bool { walk.has(directory, name) }
+    func add(_ rule: String, _ key: String, _ message: String) { sink.add(Finding(rule, key, message)) }
+
+    func json(_ key: String, rule: String) -> JSON? {
+        do {
+            guard let j = try store.getJSON(key) else { return nil }
+            guard j.objectValue != nil else { add(rule, key, "not a JSON object"); return nil }
+            return j
+        } catch let e as ZarrError { add(rule, key, e.message); return nil } catch { add(rule, key, "\(error)"); return nil }
+    }
+
+    var ancestors: [String] {
+        var out: [String] = []
+        var parts = directory.split(separator: "/").map(String.init)
+        while !parts.isEmpty { parts.removeLast(); out.append(parts.joined(separator: "/")) }
+        return out
+    }
+
+    /// Checks the node; returns the array when its metadata is valid (its chunks are checked next).
+    func run() -> ZarrArray? {
+        let v2 = has(".zarray") || has(".zgroup"), v3 = has("zarr.json")
+        if has(".zarray") && has(".zgroup") || v2 && v3 {
+            add("structure.markers.conflict", prefix, "holds " + [".zarray", ".zgroup", "zarr.json"].filter(has).joined(separator: " and "))
+            return nil
+        }
+        if has(".zmetadata") { checkConsolidatedV2() }
+        if has(".zattrs") { _ = json(prefix + ".zattrs", rule: "v2.metadata.json") }
+        if v3 { return checkV3() }
+        if has(".zgroup") { checkV2Group(); return nil }
+        if has(".zarray") { return checkV2Array() }
+        if has("attributes.json") { return checkN5() }
+        return nil
+    }
+
+    // MARK: v2
+
+    func checkV2Array() -> ZarrArray? {
+        let key = prefix + ".zarray"
+        guard let doc = json(key, rule: "v2.metadata.json") else { return nil }
+        for a in ancestors where !walk.has(a, ".zgroup") {
+            add("structure.v2.ancestor-missing", a.isEmpty ? "." : a, "ancestor of \(directory) has no .zgroup")
+        }
+        if let c = doc["compressor"], c["id"]?.stringValue == "zstd", c["checksum"] != nil {
+            add("producer.numcodecs.zstd-checksum", key, "compressor has a \"checksum\" member")
+        }
+        if doc["filters"] == .array([]) { add("producer.filters-empty-list", key, "filters is [] rather than null") }
+        if let dtype = doc["dtype"]?.stringValue, dtype.count >= 2, "iu".contains(Array(dtype)[1]), case .number(let n)? = doc["fill_value"],
+           n.contains(".") || n.contains("e") {
+            add("producer.z5py.float-fill-for-int", key, "fill_value \(n) for \(dtype)")
+        }
+        do { return try ZarrArray.open(store: store, path: directory) } catch let e as ZarrError {
+            add(Self.ruleV2(e), key, e.description)
+        } catch { add("v2.metadata.invalid", key, "\(error)") }
+        return nil
+    }
+
+    static func ruleV2(_ e: ZarrError) -> String {
+        let m = e.message
+        if m.contains("invalid JSON") { return "v2.metadata.json" }
+        if m.contains("required member") { return "v2.metadata.required" }
+        if m.contains("pickle") { return "v2.codec.pickle" }
+        if m.contains("unknown codec id") { return "v2.codec.unknown" }
+        if m.contains("object codec") { return "v2.object.no-codec" }
+        switch e.field {
+        case "zarr_format": return "v2.zarr-format"
+        case "shape", "chunks": return "v2.shape.invalid"
+        case "dtype": return "v2.dtype.invalid"
+        case "compressor": return "v2.compressor.invalid"
+        case "filters": return "v2.filters.invalid"
+        case "order": return "v2.order.invalid"
+        case "dimension_separator": return "v2.dimension-separator.invalid"
+        case "fill_value": return "v2.fill-value.invalid"
+        default: return m.contains("overflows") ? "v2.shape.invalid" : "v2.metadata.invalid"
+        }
+    }
+
+    func checkV2Group() {
+        let key = prefix + ".zgroup"
+        guard let doc = json(key, rule: "v2.metadata.json") else { return }
+        if doc["zarr_format"]?.int64Value != 2 { add("v2.group.invalid", key, "zarr_format is not 2") }
+        let extra = (doc.objectValue?.keys ?? []).filter { $0 != "zarr_format" }
+        if !extra.isEmpty { add("producer.zgroup-extra-keys", key, "extra keys: \(extra.joined(separator: ", "))") }
+    }
+
+    func checkConsolidatedV2() {
+        let key = prefix + ConsolidatedV2.key
+        let documents: [String: JSON]
+        do { documents = try ConsolidatedV2.read(store: store, path: directory) ?? [:] } catch let e as ZarrError {
+            add(e.message.contains("segment") || e.message.contains("is not a .zgroup") || e.kind == .invalidArgument ? "consolidated.path-invalid" : "consolidated.invalid",
+                key, e.description)
+            return
+        } catch { add("consolidated.invalid", key, "\(error)"); return }
+        for (k, doc) in documents.sorted(by: { $0.key < $1.key }) {
+            let actual = try? store.getJSON(prefix + k)
+            if actual == nil { add("consolidated.stale", key, "lists \(k), which the store does not hold") }
+            else if actual != doc { add("consolidated.stale", key, "its \(k) differs from the store's") }
+        }
+        for file in walk.files where file.hasPrefix(prefix) && [".zarray", ".zgroup", ".zattrs"].contains((file as NSString).lastPathComponent) {
+            if documents[String(file.dropFirst(prefix.count))] == nil { add("consolidated.stale", key, "does not list \(file)") }
+        }
+    }
+
+    // MARK: v3
+
+    func checkV3() -> ZarrArray? {
+        let key = prefix + "zarr.json"
+        guard let doc = json(key, rule: "v3.metadata.json") else { return nil }
+        for a in ancestors where !walk.has(a, "zarr.json") {
+            add("structure.v3.ancestor-missing", a.isEmpty ? "." : a, "ancestor of \(directory) has no zarr.json")
+        }
+        if let name = doc["data_type"]?.stringValue ?? doc["data_type"]?["name"]?.stringValue {
+            if ["null_terminated_bytes", "raw_bytes", "variable_length_bytes"].contains(name) { add("producer.zarr-python.unregistered-data-type", key, name) }
+            if name == "float8_e4m3fn" || name == "complex_float8_e4m3fn" { add("producer.tensorstore.float8-e4m3fn", key, name) }
+            if name == "structured" { add("producer.legacy-structured", key, name) }
+        }
+        if doc["consolidated_metadata"] == .null { add("producer.zarr-python-3.0.consolidated-null", key, "consolidated_metadata is null") }
+        switch doc["node_type"]?.stringValue {
+        case "array":
+            do { return try ZarrArray.open(store: store, path: directory) } catch let e as ZarrError {
+                add(Self.ruleV3(e), key, e.description)
+            } catch { add("v3.metadata.invalid", key, "\(error)") }
+        case "group":
+            do {
+                let group = try GroupMetadataV3.parse(doc)
+                if let map = group.consolidated { checkConsolidatedV3(map, key: key) }
+            } catch let e as ZarrError { add(Self.ruleV3(e), key, e.description) } catch { add("v3.metadata.invalid", key, "\(error)") }
+        default:
+            add("v3.node-type", key, "node_type must be \"array\" or \"group\"")
+        }
+        return nil
+    }
+
+    static func ruleV3(_ e: ZarrError) -> String {
+        let m = e.message
+        if m.contains("invalid JSON") { return "v3.metadata.json" }
+        if m.contains("required member") { return "v3.metadata.required" }
+        if m.contains("unknown member") && e.codec == nil { return "v3.metadata.unknown-member" }
+        if m.contains("unknown codec") { return "v3.codecs.unknown" }
+        switch e.field {
+        case "zarr_format": return "v3.zarr-format"
+        case "node_type": return "v3.node-type"
+        case "shape": return "v3.shape.invalid"
+        case "data_type": return "v3.data-type.invalid"
+        case "chunk_grid", "chunks": return "v3.chunk-grid.invalid"
+        case "chunk_key_encoding": return "v3.chunk-key-encoding.invalid"
+        case "fill_value": return "v3.fill-value.invalid"
+        case "storage_transformers": return "v3.storage-transformer"
+        case "dimension_names": return "v3.dimension-names.invalid"
+        case "attributes": return "v3.attributes.invalid"
+        case "consolidated_metadata": return "v3.consolidated.invalid"
+        default: return e.codec != nil || e.field == "codecs" ? "v3.codecs.invalid" : "v3.metadata.invalid"
+        }
+    }
+
+    func checkConsolidatedV3(_ map: [String: JSON], key: String) {
+        func strip(_ j: JSON?) -> JSON? {
+            guard var o = j?.objectValue else { return j }
+            o["consolidated_metadata"] = nil
+            return .object(o)
+        }
+        for (k, doc) in map.sorted(by: { $0.key < $1.key }) {
+            let actual = strip(try? store.getJSON(prefix + k + "/zarr.json"))
+            if actual == nil { add("consolidated.stale", key, "lists \(k), which the store does not hold") }
+            else if actual != strip(doc) { add("consolidated.stale", key, "its \(k) differs from \(prefix + k)/zarr.json") }
+        }
+    }
+
+    // MARK: N5
+
+    func checkN5() -> ZarrArray? {
+        let key = prefix + "attributes.json"
+        guard let doc = json(key, rule: "n5.attributes.invalid") else { return nil }
+        if let version = doc["n5"]?.stringValue, let major = Int(version.split(separator: ".").first ?? ""), major > 4 {
+            add("n5.version", key, "n5 version \(version) is newer than 4.x")
+            return nil
+        }
+        guard doc["dimensions"] != nil || doc["dataType"] != nil || doc["blockSize"] != nil else { return nil }  // a group
+        do {
+            let attributes = try DatasetAttributesN5.parse(doc)
+            _ = try attributes.compressionCodec()
+            return try ZarrArray.open(store: store, path: directory)
+        } catch let e as ZarrError {
+            add(e.field == "dataType" ? "n5.data-type" : e.field == "compression" ? "n5.compression" : e.message.contains("newer") ? "n5.version" : "n5.attributes.invalid",
+                key, e.description)
+        } catch { add("n5.attributes.invalid", key, "\(error)") }
+        return nil
+    }
+
+    // MARK: Chunk keys
+
+    /// The array's chunk keys (full key, grid indices), flagging files that are not chunk keys,
+    /// indices with leading zeros and chunks outside the grid.
+    func chunkKeys(_ array: ZarrArray, nodeDirectories: [String]) -> [(String, [Int])] {
+        let others = Set(nodeDirectories).subtracting([directory])
+        let grid = array.gridShape
+        var out: [(String, [Int])] = []
+        for file in walk.files where directory.isEmpty || file.hasPrefix(prefix) {
+            let relative = String(file.dropFirst(prefix.count))
+            let name = (relative as NSString).lastPathComponent
+            if Walk.markers.contains(name) && !relative.contains("/") || Walk.isPartialWrite(name) { continue }
+            // Files of a child node belong to it.
+            var ancestry = file.split(separator: "/").dropLast()
+            var ownedByChild = false
+            while !ancestry.isEmpty {
+                let owner = ancestry.joined(separator: "/")
+                if owner == directory { break }
+                if others.contains(owner) { ownedByChild = true; break }
+                ancestry.removeLast()
+            }
+            if ownedByChild { continue }
+            guard let indices = array.parseChunkKey(relative) else {
+                add("structure.key.malformed", file, "not a chunk key of the array at \(directory.isEmpty ? "/" : directory)")
+                continue
+            }
+            let parts = relative.split(whereSeparator: { $0 == "/" || $0 == "." }).filter { $0 != "c" }
+            if parts.contains(where: { $0.count > 1 && $0.hasPrefix("0") }) {
+                add("structure.key.leading-zero", file, "chunk indices are plain decimals (ST-02)")
+                continue
+            }
+            if zip(indices, grid).contains(where: { $0 >= $1 }) {
+                add("structure.key.outside-grid", file, "outside the chunk grid \(grid)")
+                continue
+            }
+            out.append((file, indices))
+        }
+        return out
+    }
+}

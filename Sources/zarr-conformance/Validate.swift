@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import ZarrConformance
+import ZarrCore
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check a store written by any tool against the spec: metadata, structure and every chunk.",
+        discussion: "Exit 0 when no finding reaches --fail-on, 1 when one does, 2 on a usage error, 3 when the store cannot be read at all."
+    )
+
+    enum Format: String, ExpressibleByArgument { case text, json, junit, sarif }
+    enum FailOn: String, ExpressibleByArgument { case error, warning, never }
+
+    @Argument(help: "The store's directory.") var path: String?
+    @Flag(name: .customLong("metadata-only"), help: "Check metadata and structure, do not decode chunks.") var metadataOnly = false
+    @Option(help: "text, json, junit or sarif.") var format: Format = .text
+    @Option(name: .customLong("fail-on"), help: "error (default), warning or never.") var failOn: FailOn = .error
+    @Flag(name: .customLong("list-rules"), help: "Print every rule as Markdown and exit.") var listRules = false
+
+    func run() throws {
+        if listRules { print(Rules.markdown, terminator: ""); return }
+        guard let path else { throw ValidationError("a store path is required") }
+        var validator = Validator()
+        validator.metadataOnly = metadataOnly
+        if isatty(STDERR_FILENO) == 1 {
+            validator.progress = { FileHandle.standardError.write(Data("\r\u{1B}[2K… \($0)".utf8)) }
+        }
+        let report = try readOrExit { try validator.validate(root: path) }
+        if isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+        let level: Rule.Severity? = failOn == .never ? nil : failOn == .warning ? .warning : .error
+        let valid = !report.findings.contains { $0.severity == .error }
+        switch format {
+        case .text: print(ValidationOutput.text(report, path: path), terminator: "")
+        case .json: print(ValidationOutput.json(report, valid: valid).serialized(indent: 2))
+        case .junit: print(ValidationOutput.junit(report, path: path), terminator: "")
+        case .sarif: print(ValidationOutput.sarif(report, path: path).serialized(indent: 2))
+        }
+        if report.fails(at: level) { throw ExitCode(1) }
+    }
+}

@@ -7,13 +7,17 @@ import ZarrCore
 final class CLITests: XCTestCase {
     static let fixtures = FixtureTests.vectors + "/fixtures/v2/zarr-python-2.18.7"
 
+    func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) { try runCLI(args) }
+}
+
+/// Runs the built `zarr-conformance` binary: exit status, stdout, stderr.
+func runCLI(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
     var binary: String {
         var dir = Bundle.main.bundleURL
         if dir.pathExtension == "xctest" { dir = dir.deletingLastPathComponent() }
         return dir.appendingPathComponent("zarr-conformance").path
     }
-
-    func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
+    do {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = args
@@ -25,6 +29,9 @@ final class CLITests: XCTestCase {
         p.waitUntilExit()
         return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
     }
+}
+
+extension CLITests {
 
     func testDigestPrintsTheCatalogDigest() throws {
         let r = try run(["digest", Self.fixtures + "/dtype-bi8.zarr"])

@@ -81,7 +81,7 @@ struct NodeCheck {
         case "order": return "v2.order.invalid"
         case "dimension_separator": return "v2.dimension-separator.invalid"
         case "fill_value": return "v2.fill-value.invalid"
-        default: return m.contains("overflows") ? "v2.shape.invalid" : "v2.metadata.invalid"
+        default: return "v2.metadata.invalid"
         }
     }
 

@@ -76,7 +76,6 @@ public enum Rules {
         r("data.checksum", .error, "CC-02", "a checksum does not match"),
         r("shard.index", .error, "SH-05", "a shard index is corrupt, points outside the shard, overflows or overlaps"),
         r("n5.block.header", .error, "N5-16", "an N5 block header disagrees with the dataset"),
-        r("data.unsupported", .warning, "V3-85", "data uses a feature this validator cannot decode, so it was not checked"),
         // Known defects of particular writers.
         r("producer.numcodecs.zstd-checksum", .warning, "NC-02", "numcodecs ≥ 0.13 writes a \"checksum\" member in v2 zstd configs; tensorstore refuses it"),
         r("producer.filters-empty-list", .warning, "V2-16", "filters: [] instead of null (zarr-python); readers must treat it as null"),

@@ -76,7 +76,6 @@ public struct Validator {
     }
 
     static func dataRule(_ e: ZarrError) -> String {
-        if e.kind == .unsupported { return "data.unsupported" }
         if e.codec == "sharding_indexed" && e.message.contains("index") || e.message.hasPrefix("shard") { return "shard.index" }
         if e.message.contains("checksum") { return "data.checksum" }
         if e.codec == "n5" { return "n5.block.header" }

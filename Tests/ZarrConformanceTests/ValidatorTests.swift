@@ -1,0 +1,245 @@
+import CZarrLZ4
+import Foundation
+import XCTest
+@testable import ZarrConformance
+@testable import ZarrCore
+
+/// Every rule: a clean store passes it, a store broken in one way fails it.
+final class ValidatorTests: XCTestCase {
+    enum Base { case v2, v3, n5 }
+
+    var roots: [String] = []
+    override func tearDown() { for r in roots { try? FileManager.default.removeItem(atPath: r) } }
+
+    func newRoot() -> String {
+        let r = NSTemporaryDirectory() + "validate-\(UUID().uuidString)"
+        roots.append(r)
+        return r
+    }
+
+    func put(_ root: String, _ key: String, _ text: String) throws { try FilesystemStore(root: root).set(key, Array(text.utf8)) }
+    func bytes(_ root: String, _ key: String) throws -> [UInt8] { try XCTUnwrap(try FilesystemStore(root: root).get(key)) }
+    func edit(_ root: String, _ key: String, _ change: (inout JSONObject) -> Void) throws {
+        var o = try XCTUnwrap(try FilesystemStore(root: root).getJSON(key)?.objectValue)
+        change(&o)
+        try FilesystemStore(root: root).set(key, JSON.object(o).bytes())
+    }
+
+    func ints(_ n: Int) -> ChunkData { .fixed((0..<n).flatMap { withUnsafeBytes(of: Int32($0).littleEndian, Array.init) }) }
+
+    /// v2: root group, array `a` (zlib) and array `c` (crc32 as the compressor). v3: group `g`, sharded array `g/a`.
+    /// N5: dataset `d` (gzip).
+    func makeBase(_ base: Base) throws -> String {
+        let root = newRoot()
+        let store = FilesystemStore(root: root)
+        switch base {
+        case .v2:
+            let a = try ZarrArray.create(store: store, path: "a", metadata: ArrayMetadataV2(shape: [4, 4], chunks: [2, 2], dtype: try V2DataType.parse("<i4"), compressor: ["id": "zlib", "level": 1]))
+            try a.write(ints(16))
+            let c = try ZarrArray.create(store: store, path: "c", metadata: ArrayMetadataV2(shape: [4], chunks: [4], dtype: try V2DataType.parse("<i4"), compressor: ["id": "crc32"]))
+            try c.write(ints(4))
+        case .v3:
+            let meta = try ArrayMetadataV3.parse(try JSON.parse(#"{"zarr_format":3,"node_type":"array","shape":[4,4],"data_type":"int32","chunk_grid":{"name":"regular","configuration":{"chunk_shape":[4,4]}},"chunk_key_encoding":{"name":"default"},"fill_value":0,"codecs":[{"name":"sharding_indexed","configuration":{"chunk_shape":[2,2],"codecs":[{"name":"bytes","configuration":{"endian":"little"}}],"index_codecs":[{"name":"bytes","configuration":{"endian":"little"}},{"name":"crc32c"}]}}]}"#))
+            try ZarrArray.create(store: store, path: "g/a", metadata: .v3(meta)).write(ints(16))
+        case .n5:
+            let attrs = DatasetAttributesN5(dimensions: [4, 4], blockSize: [2, 2], dataType: "int32", compression: JSONObject([("type", "gzip")]))
+            try ZarrArray.create(store: store, path: "d", metadata: .n5(attrs, reversed: false)).write(ints(16))
+        }
+        return root
+    }
+
+    func validate(_ root: String) throws -> [Finding] { try Validator().validate(root: root).findings }
+
+    /// One breach per rule, on the baseline it applies to.
+    var breaches: [(rule: String, base: Base, mutate: (String) throws -> Void)] {
+        [
+            ("v2.metadata.json", .v2, { try self.put($0, "a/.zarray", "{") }),
+            ("v2.metadata.required", .v2, { try self.edit($0, "a/.zarray") { $0["order"] = nil } }),
+            ("v2.zarr-format", .v2, { try self.edit($0, "a/.zarray") { $0["zarr_format"] = 3 } }),
+            ("v2.shape.invalid", .v2, { try self.edit($0, "a/.zarray") { $0["shape"] = [-1, 4] } }),
+            ("v2.dtype.invalid", .v2, { try self.edit($0, "a/.zarray") { $0["dtype"] = "<q8" } }),
+            ("v2.compressor.invalid", .v2, { try self.edit($0, "a/.zarray") { $0["compressor"] = "zlib" } }),
+            ("v2.filters.invalid", .v2, { try self.edit($0, "a/.zarray") { $0["filters"] = ["id": "x"] } }),
+            ("v2.order.invalid", .v2, { try self.edit($0, "a/.zarray") { $0["order"] = "K" } }),
+            ("v2.dimension-separator.invalid", .v2, { try self.edit($0, "a/.zarray") { $0["dimension_separator"] = "-" } }),
+            ("v2.fill-value.invalid", .v2, { try self.edit($0, "a/.zarray") { $0["fill_value"] = "abc" } }),
+            ("v2.codec.unknown", .v2, { try self.edit($0, "a/.zarray") { $0["compressor"] = ["id": "nope"] } }),
+            ("v2.codec.pickle", .v2, { try self.edit($0, "a/.zarray") { $0["filters"] = [["id": "pickle"]] } }),
+            ("v2.object.no-codec", .v2, { try self.edit($0, "a/.zarray") { $0["dtype"] = "|O" } }),
+            ("v2.group.invalid", .v2, { try self.put($0, ".zgroup", #"{"zarr_format":3}"#) }),
+            ("v2.metadata.invalid", .v2, { try self.edit($0, "a/.zarray") { $0["shape"] = [4_611_686_018_427_387_904, 4]; $0["chunks"] = [1, 1] } }),
+            ("v3.metadata.json", .v3, { try self.put($0, "g/a/zarr.json", "{") }),
+            ("v3.metadata.required", .v3, { try self.edit($0, "g/a/zarr.json") { $0["fill_value"] = nil } }),
+            ("v3.zarr-format", .v3, { try self.edit($0, "g/a/zarr.json") { $0["zarr_format"] = 2 } }),
+            ("v3.node-type", .v3, { try self.edit($0, "g/a/zarr.json") { $0["node_type"] = "grup" } }),
+            ("v3.metadata.unknown-member", .v3, { try self.edit($0, "g/a/zarr.json") { $0["extra"] = 1 } }),
+            ("v3.shape.invalid", .v3, { try self.edit($0, "g/a/zarr.json") { $0["shape"] = [-1, 4] } }),
+            ("v3.data-type.invalid", .v3, { try self.edit($0, "g/a/zarr.json") { $0["data_type"] = "int3" } }),
+            ("v3.chunk-grid.invalid", .v3, { try self.edit($0, "g/a/zarr.json") { $0["chunk_grid"] = ["name": "hex"] } }),
+            ("v3.chunk-key-encoding.invalid", .v3, { try self.edit($0, "g/a/zarr.json") { $0["chunk_key_encoding"] = ["name": "flat"] } }),
+            ("v3.fill-value.invalid", .v3, { try self.edit($0, "g/a/zarr.json") { $0["fill_value"] = .number("0.5") } }),
+            ("v3.codecs.invalid", .v3, { try self.edit($0, "g/a/zarr.json") { $0["codecs"] = [["name": "transpose", "configuration": ["order": [0, 0]]], "bytes"] } }),
+            ("v3.codecs.unknown", .v3, { try self.edit($0, "g/a/zarr.json") { $0["codecs"] = [["name": "nope"]] } }),
+            ("v3.storage-transformer", .v3, { try self.edit($0, "g/a/zarr.json") { $0["storage_transformers"] = [["name": "t"]] } }),
+            ("v3.dimension-names.invalid", .v3, { try self.edit($0, "g/a/zarr.json") { $0["dimension_names"] = ["x"] } }),
+            ("v3.attributes.invalid", .v3, { try self.edit($0, "g/a/zarr.json") { $0["attributes"] = [1] } }),
+            ("v3.consolidated.invalid", .v3, { try self.edit($0, "g/zarr.json") { $0["consolidated_metadata"] = ["kind": "remote", "must_understand": false, "metadata": [:]] } }),
+            ("v3.metadata.invalid", .v3, { try self.edit($0, "g/a/zarr.json") { $0["shape"] = [4_611_686_018_427_387_904, 4] } }),
+            ("n5.version", .n5, { try self.put($0, "attributes.json", #"{"n5":"5.0.0"}"#) }),
+            ("n5.attributes.invalid", .n5, { try self.edit($0, "d/attributes.json") { $0["blockSize"] = [2] } }),
+            ("n5.data-type", .n5, { try self.edit($0, "d/attributes.json") { $0["dataType"] = "complex64" } }),
+            ("n5.compression", .n5, { try self.edit($0, "d/attributes.json") { $0["compression"] = ["type": "snappy"] } }),
+            ("structure.markers.conflict", .v2, { try self.put($0, "a/.zgroup", #"{"zarr_format":2}"#) }),
+            ("structure.v3.ancestor-missing", .v3, { try FileManager.default.removeItem(atPath: $0 + "/g/zarr.json") }),
+            ("structure.v2.ancestor-missing", .v2, { try FileManager.default.removeItem(atPath: $0 + "/.zgroup") }),
+            ("structure.key.invalid", .v2, { FileManager.default.createFile(atPath: $0 + "/a/x\\y", contents: Data([1])) }),
+            ("structure.key.malformed", .v2, { FileManager.default.createFile(atPath: $0 + "/a/notes.txt", contents: Data([1])) }),
+            ("structure.key.leading-zero", .v2, { try FileManager.default.copyItem(atPath: $0 + "/a/0.0", toPath: $0 + "/a/0.01") }),
+            ("structure.key.outside-grid", .v2, { try FileManager.default.copyItem(atPath: $0 + "/a/0.0", toPath: $0 + "/a/5.0") }),
+            ("structure.partial-write", .v2, { FileManager.default.createFile(atPath: $0 + "/a/.0.0.1234.partial", contents: Data([1])) }),
+            ("structure.depth", .v2, { root in
+                let deep = root + "/deep" + String(repeating: "/x", count: 70)
+                try FileManager.default.createDirectory(atPath: deep, withIntermediateDirectories: true)
+                FileManager.default.createFile(atPath: deep + "/f", contents: Data([1]))
+            }),
+            ("structure.symlink-loop", .v2, { try FileManager.default.createSymbolicLink(atPath: $0 + "/loop", withDestinationPath: $0) }),
+            ("consolidated.invalid", .v2, { try self.put($0, ".zmetadata", #"{"zarr_consolidated_format":2,"metadata":{}}"#) }),
+            ("consolidated.path-invalid", .v2, { try self.put($0, ".zmetadata", #"{"zarr_consolidated_format":1,"metadata":{"../x/.zarray":{}}}"#) }),
+            ("consolidated.stale", .v2, { root in
+                try ConsolidatedV2.write(store: FilesystemStore(root: root))
+                try self.put(root, "a/.zattrs", #"{"changed":true}"#)
+            }),
+            ("data.chunk.decode", .v2, { root in try FilesystemStore(root: root).set("a/0.0", Array(try self.bytes(root, "a/0.0").dropLast(4))) }),
+            ("data.chunk.size", .v2, { root in try FilesystemStore(root: root).set("a/0.0", try Zlib.compress([1, 2, 3, 4], level: 1, container: .zlib)) }),
+            ("data.checksum", .v2, { root in
+                var b = try self.bytes(root, "c/0")
+                b[b.count - 1] ^= 1
+                try FilesystemStore(root: root).set("c/0", b)
+            }),
+            ("shard.index", .v3, { root in try FilesystemStore(root: root).set("g/a/c/0/0", Array(try self.bytes(root, "g/a/c/0/0").prefix(10))) }),
+            ("n5.block.header", .n5, { root in
+                var b = try self.bytes(root, "d/0/0")
+                b[3] = 3
+                try FilesystemStore(root: root).set("d/0/0", b)
+            }),
+            ("producer.numcodecs.zstd-checksum", .v2, { try self.edit($0, "a/.zarray") { $0["compressor"] = ["id": "zstd", "level": 1, "checksum": false] }; try self.clearChunks($0, "a") }),
+            ("producer.filters-empty-list", .v2, { try self.edit($0, "a/.zarray") { $0["filters"] = [] } }),
+            ("producer.zarr-python-3.0.consolidated-null", .v3, { try self.edit($0, "g/zarr.json") { $0["consolidated_metadata"] = .null } }),
+            ("producer.zarr-python.unregistered-data-type", .v3, { try self.retype($0, ["name": "null_terminated_bytes", "configuration": ["length_bytes": 4]], fill: "") }),
+            ("producer.tensorstore.float8-e4m3fn", .v3, { try self.retype($0, "float8_e4m3fn", fill: .number("0.0")) }),
+            ("producer.legacy-structured", .v3, { try self.retype($0, ["name": "structured", "configuration": ["fields": [["a", "int32"]]]], fill: "AAAAAA==") }),
+            ("producer.z5py.float-fill-for-int", .v2, { try self.edit($0, "a/.zarray") { $0["fill_value"] = .number("0.0") } }),
+            ("producer.z5py.n5-lz4-bare", .n5, { root in
+                try self.edit(root, "d/attributes.json") { $0["compression"] = ["type": "lz4", "blockSize": 65536] }
+                for key in try FilesystemStore(root: root).list(prefix: "d/") where !key.hasSuffix("attributes.json") {
+                    let block = try self.bytes(root, key)
+                    let body = try Gzip.decode(Array(block.dropFirst(12)))
+                    try FilesystemStore(root: root).set(key, Array(block.prefix(12)) + Array(try LZ4.compress(body, acceleration: 1).dropFirst(4)))
+                }
+            }),
+            ("producer.zgroup-extra-keys", .v2, { try self.put($0, ".zgroup", #"{"zarr_format":2,"consolidated_metadata":null}"#) }),
+        ]
+    }
+
+    enum Gzip { static func decode(_ b: [UInt8]) throws -> [UInt8] { try Zlib.decompress(b, container: .gzip, expectedSize: nil, limit: 1 << 20) } }
+
+    func clearChunks(_ root: String, _ array: String) throws {
+        for key in try FilesystemStore(root: root).list(prefix: array + "/") where !key.hasSuffix(".zarray") && !key.hasSuffix("zarr.json") {
+            try FilesystemStore(root: root).erase(key)
+        }
+    }
+
+    /// Gives the v3 baseline a new data type with a bytes codec and no chunks.
+    func retype(_ root: String, _ type: JSON, fill: JSON) throws {
+        try edit(root, "g/a/zarr.json") {
+            $0["data_type"] = type
+            $0["fill_value"] = fill
+            $0["codecs"] = [["name": "bytes", "configuration": ["endian": "little"]]]
+        }
+        try clearChunks(root, "g/a")
+    }
+
+    func testBaselinesPassEveryRule() throws {
+        for base in [Base.v2, .v3, .n5] {
+            XCTAssertEqual(try validate(try makeBase(base)), [], "\(base)")
+        }
+    }
+
+    func testEveryRuleHasAStoreThatFailsIt() throws {
+        let table = breaches
+        for rule in Rules.all {
+            guard let breach = table.first(where: { $0.rule == rule.id }) else { XCTFail("no failing store for \(rule.id)"); continue }
+            let root = try makeBase(breach.base)
+            try breach.mutate(root)
+            let findings = try validate(root)
+            XCTAssertTrue(findings.contains { $0.rule == rule.id }, "\(rule.id): found \(findings.map { "\($0.rule): \($0.message)" })")
+        }
+    }
+
+    func testCommittedStoresRaiseNoFalseAlarms() throws {
+        // Every readable fixture of every writer validates without an error; every store that must be refused has one.
+        for c in try Catalog.load(vectors: FixtureTests.vectors) {
+            let errors = try validate(c.storePath(vectors: FixtureTests.vectors)).filter { $0.severity == .error }
+            if c.expected.isRefusal { XCTAssertFalse(errors.isEmpty, "\(c.id) must be refused") }
+            else { XCTAssertEqual(errors, [], c.id) }
+        }
+    }
+
+    func testMetadataOnlySkipsChunks() throws {
+        let root = try makeBase(.v2)
+        try FilesystemStore(root: root).set("a/0.0", [1, 2, 3])
+        var validator = Validator()
+        validator.metadataOnly = true
+        XCTAssertEqual(try validator.validate(root: root).findings, [])
+        XCTAssertEqual(try validate(root).map(\.rule), ["data.chunk.decode"])
+    }
+
+    func testRulesDocumentIsCurrent() throws {
+        let committed = try String(contentsOfFile: FixtureTests.root + "/docs/validation-rules.md", encoding: .utf8)
+        XCTAssertEqual(committed, Rules.markdown, "regenerate with: zarr-conformance validate --list-rules > docs/validation-rules.md")
+        XCTAssertEqual(Set(Rules.all.map(\.id)).count, Rules.all.count, "rule ids are unique")
+    }
+
+    func testCommandLineFormatsAndExitCodes() throws {
+        struct CLI { func run(_ a: [String]) throws -> (status: Int32, out: String, err: String) { try runCLI(a) } }
+        let cli = CLI()
+        let corrupt = FixtureTests.vectors + "/fixtures/corrupt/v2/truncated-gzip-level1.zarr"
+        let json = try cli.run(["validate", "--format", "json", corrupt])
+        XCTAssertEqual(json.status, 1)
+        let parsed = try JSON.parse(json.out)
+        XCTAssertEqual(parsed["valid"], false)
+        XCTAssertEqual(parsed["findings"]?.arrayValue?.first?["rule"], "data.chunk.decode")
+        XCTAssertEqual(parsed["findings"]?.arrayValue?.first?["spec"], "V3-84")
+        let sarif = try cli.run(["validate", "--format", "sarif", corrupt])
+        XCTAssertEqual(try JSON.parse(sarif.out)["version"], "2.1.0")
+        XCTAssertTrue(try cli.run(["validate", "--format", "junit", corrupt]).out.contains("<failure message="))
+        XCTAssertEqual(try cli.run(["validate", "--fail-on", "never", corrupt]).status, 0)
+        let warned = FixtureTests.vectors + "/fixtures/v2/zarr-python-2.18.7/zstd-checksum.zarr"
+        XCTAssertEqual(try cli.run(["validate", warned]).status, 0, "warnings do not fail by default")
+        XCTAssertEqual(try cli.run(["validate", "--fail-on", "warning", warned]).status, 1)
+        XCTAssertEqual(try cli.run(["validate"]).status, 2)
+        XCTAssertEqual(try cli.run(["validate", "/nonexistent/store"]).status, 3)
+        let text = try cli.run(["validate", FixtureTests.vectors + "/fixtures/v3/tensorstore-0.1.86/shard-nested.zarr"])
+        XCTAssertEqual(text.status, 0)
+        XCTAssertTrue(text.out.hasSuffix("0 errors, 0 warnings\n"), text.out)
+    }
+}
+
+extension ValidatorTests {
+    func testHostileStoresGiveFindingsNotCrashes() throws {
+        // A 16-element chunk whose zlib stream inflates to 64 MiB: refused at the chunk's size.
+        let bomb = try makeBase(.v2)
+        try FilesystemStore(root: bomb).set("a/0.0", try Zlib.compress([UInt8](repeating: 0, count: 64 << 20), level: 9, container: .zlib))
+        XCTAssertEqual(try validate(bomb).map(\.rule), ["data.chunk.size"])
+        // Consolidated keys that escape the store, are absolute, or hold a NUL.
+        for key in ["../../etc/.zarray", "/abs/.zarray", "a\\u0000b/.zarray", "a/./.zarray"] {
+            let root = try makeBase(.v2)
+            try put(root, ".zmetadata", #"{"zarr_consolidated_format":1,"metadata":{"\#(key)":{}}}"#)
+            XCTAssertTrue(try validate(root).contains { $0.rule == "consolidated.path-invalid" || $0.rule == "consolidated.stale" }, key)
+        }
+        // Shapes whose element count overflows 64 bits, in both formats.
+        let v3 = try makeBase(.v3)
+        try edit(v3, "g/a/zarr.json") { $0["shape"] = [4_294_967_296, 4_294_967_296, 4_294_967_296] ; $0["chunk_grid"] = ["name": "regular", "configuration": ["chunk_shape": [1, 1, 1]]] }
+        XCTAssertTrue(try validate(v3).contains { $0.severity == .error })
+    }
+}

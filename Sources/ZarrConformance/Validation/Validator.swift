@@ -79,7 +79,9 @@ public struct Validator {
         if e.codec == "sharding_indexed" && e.message.contains("index") || e.message.hasPrefix("shard") { return "shard.index" }
         if e.message.contains("checksum") { return "data.checksum" }
         if e.codec == "n5" { return "n5.block.header" }
-        if e.message.contains("exactly") || e.message.contains("where") && e.message.contains("expected") { return "data.chunk.size" }
+        if e.message.contains("exactly") || e.message.contains("than the expected") || e.message.contains("where") && e.message.contains("expected") {
+            return "data.chunk.size"
+        }
         return "data.chunk.decode"
     }
 }

@@ -11,16 +11,9 @@ final class ReportBrowserTests: XCTestCase {
     }
 
     func run(_ args: [String]) throws -> (out: String, err: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try XCTUnwrap(chromium, "chromium is installed by make setup"))
-        p.arguments = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--enable-logging=stderr", "--v=0"] + args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        let flags = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--enable-logging=stderr", "--v=0"]
+        let r = try runProcess(try XCTUnwrap(chromium, "chromium is installed by make setup"), flags + args)
+        return (r.out, r.err)
     }
 
     func testMatrixRendersWithoutScriptErrors() throws {

@@ -174,35 +174,18 @@ public final class ZarrArray: @unchecked Sendable {
             }
         }
         let plans = slices.indices.map { AxisPlan(slices[$0], locate: spec.grid.locator(axis: $0)) }
-        let outStrides = Selection.cStrides(outShape)
         let combos = Self.combinations(plans)
         let itemSize = dataType.itemSize ?? 0
         try Parallel.forEach(combos.count) { i in
             let (indices, pairs) = Self.chunk(combos[i], plans)
-            let rep = spec.representation(indices), chunkStrides = Selection.cStrides(rep.shape)
+            let rep = spec.representation(indices)
             let origin = spec.grid.origin(indices)
             // Covered when every in-bounds element of the chunk is selected.
             let covered = (0..<indices.count).allSatisfy { d in pairs[d].count == min(rep.shape[d], shape[d] - origin[d]) }
             var chunk = covered ? ChunkData.filled(rep) : (try readChunk(indices) ?? .filled(rep))
-            switch (chunk, data) {
-            case (.fixed(var dst), .fixed(let src)):
-                guard itemSize > 0 else { break }
-                dst.withUnsafeMutableBytes { d in
-                    src.withUnsafeBytes { s in
-                        Selection.forEachRun(pairs, chunkStrides: chunkStrides, outStrides: outStrides) { c, o, n in
-                            (d.baseAddress! + c * itemSize).copyMemory(from: s.baseAddress! + o * itemSize, byteCount: n * itemSize)
-                        }
-                    }
-                }
-                chunk = .fixed(dst)
-            case (.variable(var dst), .variable(let src)):
-                Selection.forEachRun(pairs, chunkStrides: chunkStrides, outStrides: outStrides) { c, o, n in
-                    for k in 0..<n { dst[c + k] = src[o + k] }
-                }
-                chunk = .variable(dst)
-            default:
-                throw ZarrError(.invalidArgument, "data kind does not match the array's data type")
-            }
+            // Scatter: from the data (selection order) into the chunk.
+            let scatter = pairs.map { axis in axis.map { (local: $0.out, out: $0.local) } }
+            ChunkCopy.copy(data, sourceShape: outShape, into: &chunk, destinationShape: rep.shape, pairs: scatter, itemSize: itemSize)
             let key = chunkKey(indices)
             if spec.skipsEmptyChunks, chunk == .filled(rep) { try store.erase(key); return }
             try withKey(key) { try store.set(key, try spec.codecs.encode(chunk, rep)) }

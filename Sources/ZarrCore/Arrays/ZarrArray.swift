@@ -102,13 +102,13 @@ public final class ZarrArray: @unchecked Sendable {
     }
 
     /// Decodes the part of a chunk a selection needs: for shards, only the inner chunks it
-    /// touches, fetched by byte range (SH-14); otherwise the whole chunk.
+    /// touches, fetched by byte range (SH-14); a shard needed whole is read in one request.
     func readChunk(_ indices: [Int], for pairs: [[(local: Int, out: Int)]]) throws -> ChunkData? {
         guard let sharding = spec.partialSharding else { return try readChunk(indices) }
         let key = chunkKey(indices), rep = spec.representation(indices)
-        return try withKey(key) {
-            try sharding.decodePartial(store: store, key: key, rep, needed: sharding.innerChunks(covering: pairs, rep))
-        }
+        let needed = sharding.innerChunks(covering: pairs, rep)
+        if needed.count == zip(rep.shape, sharding.chunkShape).map({ $0 / $1 }).reduce(1, *) { return try readChunk(indices) }
+        return try withKey(key) { try sharding.decodePartial(store: store, key: key, rep, needed: needed) }
     }
 
     /// Reads a hyperslab (nil: the whole array) into a new buffer in C order of the selection.

@@ -39,12 +39,14 @@ struct DecodeOutput {
         used += written
     }
 
-    func finish() throws -> [UInt8] {
+    /// The decoded bytes, trimmed in place (no copy).
+    mutating func finish() throws -> [UInt8] {
         if let expected, used != expected {
             if used > expected { throw tooLarge() }
             throw ZarrError.corrupt("decodes to \(used) bytes where exactly \(expected) are expected", codec: codec)
         }
         if used >= cap { throw tooLarge() }
-        return Array(buffer[0..<used])
+        buffer.removeSubrange(used...)
+        return buffer
     }
 }

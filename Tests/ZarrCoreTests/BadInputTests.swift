@@ -36,6 +36,19 @@ final class BadInputTests: XCTestCase {
         }
     }
 
+    func testHugeRectilinearEdgesDoNotOverflow() throws {
+        let doc = #"{"zarr_format":3,"node_type":"array","shape":[5],"data_type":"uint8","chunk_grid":{"name":"rectilinear","configuration":{"kind":"inline","chunk_shapes":[[1,9223372036854775807]]}},"chunk_key_encoding":{"name":"default"},"fill_value":0,"codecs":["bytes"]}"#
+        let store = MemoryStore()
+        try store.set("zarr.json", Array(doc.utf8))
+        XCTAssertThrowsError(try ZarrArray.open(store: store), "a chunk of 2^63 bytes is refused before anything is allocated") {
+            XCTAssertTrue("\($0)".contains("limit"), "\($0)")
+        }
+        let grid = ChunkGrid.rectilinear(edges: [[1, Int.max]])
+        XCTAssertEqual(grid.gridShape(for: [5]), [2])
+        XCTAssertEqual(grid.locator(axis: 0)(3).chunk, 1)
+        XCTAssertEqual(grid.origin([1]), [1])
+    }
+
     func testZeroSizeElementsReadWithoutTrapping() throws {
         let a = try open(base("").replacingOccurrences(of: #""<i4""#, with: #""|S0""#).replacingOccurrences(of: #""fill_value":0"#, with: #""fill_value":"""#))
         XCTAssertEqual(try a.read(), .fixed([]))

@@ -153,3 +153,25 @@ final class N5Tests: XCTestCase {
         XCTAssertEqual(try g.members().map(\.name), ["b"])
     }
 }
+
+extension N5Tests {
+    func testObjectDatasetsReadAsArraysOfBlocks() throws {
+        // N5-20: mode 2, a byte count, the compressed payload; one element per block of the grid.
+        let store = MemoryStore()
+        let attrs = DatasetAttributesN5(dimensions: [10, 3], blockSize: [4, 3], dataType: "object", compression: JSONObject([("type", "gzip")]))
+        let a = try ZarrArray.create(store: store, path: "o", metadata: .n5(attrs, reversed: false))
+        XCTAssertEqual(a.shape, [3, 1], "ceil(10/4) × ceil(3/3) blocks")
+        try a.write(.variable([Array("first".utf8)]), [Slice(0, 1), Slice(0, 1)])
+        try a.write(.variable([[0, 1, 2, 255]]), [Slice(2, 3), Slice(0, 1)])
+        let block = try XCTUnwrap(try store.get("o/2/0"))
+        XCTAssertEqual(Array(block.prefix(6)), [0, 2, 0, 0, 0, 4])
+        XCTAssertEqual(try Zlib.decompress(Array(block.dropFirst(6)), container: .gzip, expectedSize: 4, limit: 100), [0, 1, 2, 255])
+        XCTAssertEqual(try ZarrArray.open(store: store, path: "o").read(), .variable([Array("first".utf8), [], [0, 1, 2, 255]]))
+        // The digest is the blocks' payloads, length-prefixed, in grid order (a missing block is empty).
+        XCTAssertEqual(try CanonicalDigest.compute(try ZarrArray.open(store: store, path: "o")).sha256,
+                       CanonicalDigest.of(.variable([Array("first".utf8), [], [0, 1, 2, 255]])))
+        // A numeric-mode block in an object dataset is refused.
+        try store.set("o/1/0", [0, 0, 0, 2, 0, 0, 0, 4, 0, 0, 0, 3])
+        XCTAssertThrowsError(try ZarrArray.open(store: store, path: "o").read()) { XCTAssertTrue("\($0)".contains("object mode"), "\($0)") }
+    }
+}

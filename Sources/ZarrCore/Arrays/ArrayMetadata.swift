@@ -99,9 +99,19 @@ struct ArraySpec: Sendable {
             codecs = try m.codecChain(registry: registry)
             keyEncoding = m.chunkKeyEncoding
             skipsEmptyChunks = true
+        case .n5(let m, let reversed) where m.dataType == "object":
+            // N5-20: the unit of an object dataset is its block; it reads as an array of block payloads.
+            let blocks = try RegularGrid(chunkShape: m.blockSize, arrayShape: m.dimensions).gridShape(for: m.dimensions)
+            shape = reversed ? blocks.reversed() : blocks
+            grid = .regular(try RegularGrid(chunkShape: shape.map { _ in 1 }, arrayShape: shape))
+            dataType = .bytes
+            fillValue = FillValue(bytes: [])
+            codecs = CodecChain(arrayToBytes: N5ObjectBlockCodec(compression: try m.compressionCodec()))
+            keyEncoding = reversed ? .n5Reversed : .v2(separator: "/")
+            skipsEmptyChunks = false
         case .n5(let m, let reversed):
             guard let type = DatasetAttributesN5.dataTypes[m.dataType] else {
-                throw ZarrError(.unsupported, "N5 '\(m.dataType)' datasets hold opaque blocks, not array elements", field: "dataType")
+                throw ZarrError(.unsupported, "N5 '\(m.dataType)' datasets (NUL-separated text, N5-21) are not read as arrays here", field: "dataType")
             }
             shape = metadata.shape
             let block = reversed ? Array(m.blockSize.reversed()) : m.blockSize

@@ -15,7 +15,11 @@ public enum ChunkGrid: Equatable, Sendable {
         case .rectilinear(let edges):
             return zip(edges, arrayShape).map { axis, n in
                 var sum = 0, count = 0
-                for e in axis where sum < n { sum += e; count += 1 }
+                for e in axis where sum < n {
+                    let (next, overflow) = sum.addingReportingOverflow(e)
+                    sum = overflow ? Int.max : next
+                    count += 1
+                }
                 return count
             }
         }
@@ -34,7 +38,7 @@ public enum ChunkGrid: Equatable, Sendable {
     public func origin(_ indices: [Int]) -> [Int] {
         switch self {
         case .regular(let g), .clipped(let g, _): return zip(g.chunkShape, indices).map { $0 * $1 }
-        case .rectilinear(let edges): return zip(edges, indices).map { axis, i in axis.prefix(i).reduce(0, +) }
+        case .rectilinear(let edges): return zip(edges, indices).map { axis, i in axis.prefix(i).reduce(0) { Self.saturatingAdd($0, $1) } }
         }
     }
 
@@ -46,7 +50,7 @@ public enum ChunkGrid: Equatable, Sendable {
             return { ($0 / size, $0 % size) }
         case .rectilinear(let edges):
             var starts: [Int] = [0]
-            for e in edges[axis] { starts.append(starts[starts.count - 1] + e) }
+            for e in edges[axis] { starts.append(Self.saturatingAdd(starts[starts.count - 1], e)) }
             return { i in
                 var lo = 0, hi = starts.count - 1  // the chunk c with starts[c] <= i < starts[c+1]
                 while hi - lo > 1 {
@@ -55,6 +59,19 @@ public enum ChunkGrid: Equatable, Sendable {
                 }
                 return (lo, i - starts[lo])
             }
+        }
+    }
+
+    static func saturatingAdd(_ a: Int, _ b: Int) -> Int {
+        let (r, overflow) = a.addingReportingOverflow(b)
+        return overflow ? Int.max : r
+    }
+
+    /// The largest chunk on each axis: what the chunk-size limit is checked against.
+    var largestChunk: [Int] {
+        switch self {
+        case .regular(let g), .clipped(let g, _): return g.chunkShape
+        case .rectilinear(let edges): return edges.map { $0.max() ?? 0 }
         }
     }
 
@@ -94,7 +111,8 @@ public enum ChunkGrid: Equatable, Sendable {
                 if sum >= length && !out.isEmpty { return }  // overshoot beyond the array is never addressed
                 guard out.count < maxChunksPerAxis else { throw ZarrError(.unsupported, "more than \(maxChunksPerAxis) chunks on one axis", field: "chunk_grid") }
                 out.append(v)
-                sum += v
+                let (next, overflow) = sum.addingReportingOverflow(v)
+                sum = overflow ? Int.max : next  // past any axis length: expansion stops
             }
         }
         if let m = axis.intValue {

@@ -95,3 +95,32 @@ public struct N5BlockCodec: ArrayToBytesCodec {
         return out
     }
 }
+
+/// An N5 `object` dataset's block (N5-20): mode 2, a u32 BE byte count, then the (compressed)
+/// opaque payload. An object dataset reads as an array of its blocks: one variable-length
+/// element per block, in the block grid's shape.
+public struct N5ObjectBlockCodec: ArrayToBytesCodec {
+    let compression: (any BytesToBytesCodec)?
+    public var name: String { "n5.object" }
+    public var v2Configuration: JSON { .null }
+    public func encodedSize(of decoded: ChunkRepresentation) -> Int? { nil }
+
+    public func encode(_ data: ChunkData, _ decoded: ChunkRepresentation) throws -> [UInt8] {
+        let items = try data.variableItems(name)
+        guard items.count == 1, let payload = items.first, let count = UInt32(exactly: payload.count) else {
+            throw ZarrError(.invalidArgument, "an object block holds one payload under 4 GiB", codec: name)
+        }
+        return [0, 2] + withUnsafeBytes(of: count.bigEndian, Array.init) + (try compression?.encode(payload) ?? payload)
+    }
+
+    public func decode(_ bytes: [UInt8], _ decoded: ChunkRepresentation) throws -> ChunkData {
+        guard bytes.count >= 6, bytes[0] == 0, bytes[1] == 2 else {
+            throw ZarrError.corrupt("a block of an object dataset must be in object mode (2) with a byte count (N5-20)", codec: name)
+        }
+        let count = Int(bytes[2]) << 24 | Int(bytes[3]) << 16 | Int(bytes[4]) << 8 | Int(bytes[5])
+        let payload = Array(bytes[6...])
+        if let compression { return .variable([try compression.decode(payload, expectedSize: count, limit: CodecChain.defaultDecodeLimit)]) }
+        guard payload.count == count else { throw ZarrError.corrupt("object block says \(count) bytes, holds \(payload.count)", codec: name) }
+        return .variable([payload])
+    }
+}

@@ -69,7 +69,7 @@ public struct ArrayMetadataV3: Equatable, Sendable {
         var meta = try ArrayMetadataV3(shape: shape, dataType: dataType, chunkGridJSON: o["chunk_grid"]!, chunkKeyEncodingJSON: o["chunk_key_encoding"]!,
                                        fillValue: fill, codecs: codecs, attributes: attributes, dimensionNames: dimensionNames)
         meta.codecs = codecs
-        try ArrayMetadataV2.checkChunkSize(meta.chunkGrid.chunkShape([Int](repeating: 0, count: shape.count)), dataType.dataType)
+        try ArrayMetadataV2.checkChunkSize(meta.chunkGrid.largestChunk, dataType.dataType)
         return meta
     }
 

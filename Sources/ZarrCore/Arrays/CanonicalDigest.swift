@@ -17,10 +17,16 @@ public enum CanonicalDigest {
         public var elementCount: Int
     }
 
+    /// Arrays larger than this are refused: hashing them would take hours, not a conformance run.
+    public static let maxElements = 1 << 34
+
     /// Streams the array one slab of chunk rows at a time, so memory stays at one chunk row.
     public static func compute(_ array: ZarrArray) throws -> Result {
         var hasher = SHA256()
         let shape = array.shape
+        guard try Checked.product(shape, "array element count") <= maxElements else {
+            throw ZarrError(.invalidArgument, "an array of \(shape.map(String.init).joined(separator: "×")) elements is too large to digest here (limit 2^34)")
+        }
         var count = 0
         func feed(_ data: ChunkData) { update(&hasher, with: data) }
         if shape.isEmpty || shape.contains(0) {

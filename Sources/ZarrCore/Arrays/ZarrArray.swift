@@ -116,6 +116,11 @@ public final class ZarrArray: @unchecked Sendable {
         let slices = try Selection.resolve(selection, shape: shape)
         let outShape = slices.map(\.count)
         let outCount = try Checked.product(outShape, "selection size")
+        // A selection is materialised in memory: one past the decode limit is refused before
+        // anything is planned or allocated (an absurd shape must not exhaust memory).
+        guard try Checked.multiply(outCount, max(dataType.itemSize ?? 16, 1), "selection bytes") <= CodecChain.defaultDecodeLimit else {
+            throw ZarrError(.invalidArgument, "a selection of \(outCount) elements exceeds the \(CodecChain.defaultDecodeLimit)-byte in-memory limit; read it in parts")
+        }
         let plans = slices.indices.map { AxisPlan(slices[$0], locate: spec.grid.locator(axis: $0)) }
         let outStrides = Selection.cStrides(outShape)
         let combos = Self.combinations(plans)

@@ -111,6 +111,15 @@ def readable(array, readback, given=None, lossy=False):
     return expected
 
 
+def verdict(read):
+    """The writer's own verdict on a broken store, for the report: what `read()` said."""
+    try:
+        read()
+        return "read without error"
+    except Exception as e:  # any failure is the verdict
+        return f"{type(e).__name__}: {e}"[:300]
+
+
 def write_catalog(path, writer, cases):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as f:

@@ -11,11 +11,13 @@ public struct Coverage: Sendable {
     public var requirements: [Requirement]
     public var uncovered: [Requirement] { requirements.filter(\.cases.isEmpty) }
 
+    /// Fixtures and the manifests of `Vectors/cases` both count.
     public static func compute(vectors: String, cases: [Case]) throws -> Coverage? {
         guard let data = FileManager.default.contents(atPath: vectors + "/requirements.json") else { return nil }
         let json = try JSON.parse(Array(data))
         var byRequirement: [String: Set<String>] = [:]
         for c in cases { for r in c.requirements { byRequirement[r, default: []].insert(c.id) } }
+        for p in try Proposal.loadAll(directory: vectors + "/cases") { for r in p.requirements { byRequirement[r, default: []].insert(p.id) } }
         let items = (json["requirements"]?.arrayValue ?? []).compactMap { r -> Requirement? in
             guard let id = r["id"]?.stringValue, let level = r["level"]?.stringValue, level.hasPrefix("MUST") else { return nil }
             return Requirement(id: id, level: level, text: r["text"]?.stringValue ?? "", cases: (byRequirement[id] ?? []).sorted())

@@ -70,3 +70,14 @@ extension FixtureTests {
         XCTAssertEqual(Set(cases.map(\.format)), ["v2", "v3", "n5"])
     }
 }
+
+extension FixtureTests {
+    func testCoverageCountsFixturesAndManifests() throws {
+        let coverage = try XCTUnwrap(try Coverage.compute(vectors: Self.vectors, cases: Catalog.load(vectors: Self.vectors)))
+        XCTAssertGreaterThanOrEqual(coverage.requirements.count, 100, "the checklist's MUST / MUST NOT")
+        let castValue = try XCTUnwrap(coverage.requirements.first { $0.id == "EX-C04" })
+        XCTAssertTrue(castValue.cases.contains("v3/proposed/cast-value-wrap"), "manifests count toward coverage")
+        XCTAssertTrue(try XCTUnwrap(coverage.requirements.first { $0.id == "SH-06" }).cases.contains("v3/zarr-python-3.1.6/shard-sparse"))
+        XCTAssertLessThan(coverage.uncovered.count, coverage.requirements.count / 4)
+    }
+}

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libblosc-dev libzstd-dev zlib1g-dev liblz4-dev libbz2-dev liblzma-dev python3-dev pkg-config chromium)
+APT_PACKAGES=(libblosc-dev libzstd-dev zlib1g-dev liblz4-dev libbz2-dev liblzma-dev python3-dev pkg-config chromium time)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

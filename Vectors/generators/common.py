@@ -111,6 +111,25 @@ def readable(array, readback, given=None, lossy=False):
     return expected
 
 
+def edit_bytes(key, change):
+    """A mutation for `refused` cases: the file `key` of a store, passed through `change`."""
+    def mutate(store_dir):
+        path = os.path.join(store_dir, key)
+        raw = open(path, "rb").read()
+        open(path, "wb").write(change(raw))
+    return mutate
+
+
+def edit_json(key, change):
+    """A mutation for `refused` cases: the JSON document `key` of a store, changed in place."""
+    def mutate(store_dir):
+        path = os.path.join(store_dir, key)
+        doc = json.load(open(path))
+        change(doc)
+        json.dump(doc, open(path, "w"))
+    return mutate
+
+
 def verdict(read):
     """The writer's own verdict on a broken store, for the report: what `read()` said."""
     try:

@@ -19,7 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np  # noqa: E402
 
-from common import ROOT, entry, readable, values, verdict, write_catalog  # noqa: E402
+from common import ROOT, edit_bytes, edit_json, entry, readable, values, verdict, write_catalog  # noqa: E402
 
 SCRIPT = "Vectors/generators/n5.py"
 
@@ -131,21 +131,6 @@ def refused(w, name, requirements, reason, mutate):
                          {"outcome": "refuse", "reason": reason, "writer_verdict": verdict(lambda: w.read(d))}, w.meta))
 
 
-def edit(path, change):
-    def mutate(d):
-        p = os.path.join(d, path)
-        raw = open(p, "rb").read()
-        open(p, "wb").write(change(raw))
-    return mutate
-
-
-def edit_json(path, change):
-    def mutate(d):
-        p = os.path.join(d, path)
-        meta = json.load(open(p))
-        change(meta)
-        json.dump(meta, open(p, "w"))
-    return mutate
 
 
 def generate(w):
@@ -166,10 +151,10 @@ def generate(w):
     case(w, "uint64-large", ["E-97"], dtype="uint64", data=(np.arange(300, dtype=np.uint64).reshape(20, 15) + np.uint64(2**63 + 5)))
     if isinstance(w, TensorStore):
         refused(w, "refuse-version-5", ["N5-03", "E-95"], "N5 version 5.0.0 is too new", edit_json("attributes.json", lambda m: m.update(n5="5.0.0")))
-        refused(w, "refuse-header-rank", ["N5-16", "E-92"], "block header rank disagrees", edit("0/0", lambda b: b[:2] + b"\x00\x03" + b[4:]))
-        refused(w, "refuse-object-mode", ["E-92"], "object mode on a numeric dataset", edit("0/0", lambda b: b"\x00\x02" + b[2:]))
-        refused(w, "refuse-block-too-large", ["E-91"], "block larger than blockSize", edit("0/0", lambda b: b[:4] + (9).to_bytes(4, "big") + b[8:]))
-        refused(w, "refuse-truncated-payload", ["N5-16"], "payload shorter than the header says", edit("0/0", lambda b: b[:-10]))
+        refused(w, "refuse-header-rank", ["N5-16", "E-92"], "block header rank disagrees", edit_bytes("0/0", lambda b: b[:2] + b"\x00\x03" + b[4:]))
+        refused(w, "refuse-object-mode", ["E-92"], "object mode on a numeric dataset", edit_bytes("0/0", lambda b: b"\x00\x02" + b[2:]))
+        refused(w, "refuse-block-too-large", ["E-91"], "block larger than blockSize", edit_bytes("0/0", lambda b: b[:4] + (9).to_bytes(4, "big") + b[8:]))
+        refused(w, "refuse-truncated-payload", ["N5-16"], "payload shorter than the header says", edit_bytes("0/0", lambda b: b[:-10]))
         refused(w, "refuse-blocksize-rank", ["N5-04"], "blockSize and dimensions differ in length",
                 edit_json("attributes.json", lambda m: m.update(blockSize=[7])))
     write_catalog(os.path.join(ROOT, "catalog", f"n5-{w.label}.json"), w.meta, w.cases)

@@ -21,7 +21,7 @@ from numcodecs import (LZ4, LZMA, Adler32, AsType, BitRound, Blosc, BZ2, Categor
                        Delta, FixedScaleOffset, Fletcher32, GZip, JenkinsLookup3, PackBits, Quantize,
                        Shuffle, VLenArray, VLenBytes, VLenUTF8, Zlib, Zstd)
 
-from common import ROOT, digest, entry, object_values, values, verdict  # noqa: E402
+from common import ROOT, digest, edit_bytes, edit_json, entry, object_values, values, verdict  # noqa: E402
 
 ZARR_VERSION, NUMCODECS_VERSION = "2.18.7", "0.15.2"
 assert zarr.__version__ == ZARR_VERSION, zarr.__version__
@@ -75,25 +75,6 @@ def refused(name, requirements, reason, mutate, dtype="<i4", **kwargs):
     cases.append(entry(f"v2/{WRITER}/{name}", "v2", requirements, store_dir, {"outcome": "refuse", "reason": reason, "writer_verdict": peer}, WRITER_META))
 
 
-def edit_zarray(change):
-    def mutate(store_dir):
-        path = os.path.join(store_dir, ".zarray")
-        with open(path) as f:
-            meta = json.load(f)
-        change(meta)
-        with open(path, "w") as f:
-            json.dump(meta, f)
-    return mutate
-
-
-def edit_chunk(key, change):
-    def mutate(store_dir):
-        path = os.path.join(store_dir, key)
-        with open(path, "rb") as f:
-            raw = f.read()
-        with open(path, "wb") as f:
-            f.write(change(raw))
-    return mutate
 
 
 def generate():
@@ -254,29 +235,29 @@ def generate():
     case("unicode-node-name", ["E-81", "V2-04"], node="données/日本", dtype="<i2", compressor=None)
 
     # Must be refused (V2-10…V2-18, V2-34, V2-38, NC-25, NC-26, corrupt data).
-    refused("refuse-missing-shape", ["V2-10"], "required member 'shape' is missing", edit_zarray(lambda m: m.pop("shape")))
-    refused("refuse-zarr-format-3", ["V2-11"], "zarr_format must be 2", edit_zarray(lambda m: m.update(zarr_format=3)))
-    refused("refuse-bad-order", ["V2-17"], "order must be C or F", edit_zarray(lambda m: m.update(order="K")))
-    refused("refuse-bad-separator", ["V2-18"], "dimension_separator must be . or /", edit_zarray(lambda m: m.update(dimension_separator="-")))
-    refused("refuse-datetime-no-unit", ["V2-34", "E-78"], "datetime dtype without a unit", edit_zarray(lambda m: m.update(dtype="<M8")))
-    refused("refuse-object-no-codec", ["V2-38", "E-79"], "|O without an object codec", edit_zarray(lambda m: m.update(dtype="|O")))
-    refused("refuse-unknown-codec", ["NC-26"], "unknown codec id", edit_zarray(lambda m: m.update(compressor={"id": "no-such-codec"})))
-    refused("refuse-pickle", ["NC-25"], "pickle is never decoded", edit_zarray(lambda m: m.update(filters=[{"id": "pickle", "protocol": 4}])))
+    refused("refuse-missing-shape", ["V2-10"], "required member 'shape' is missing", edit_json(".zarray", lambda m: m.pop("shape")))
+    refused("refuse-zarr-format-3", ["V2-11"], "zarr_format must be 2", edit_json(".zarray", lambda m: m.update(zarr_format=3)))
+    refused("refuse-bad-order", ["V2-17"], "order must be C or F", edit_json(".zarray", lambda m: m.update(order="K")))
+    refused("refuse-bad-separator", ["V2-18"], "dimension_separator must be . or /", edit_json(".zarray", lambda m: m.update(dimension_separator="-")))
+    refused("refuse-datetime-no-unit", ["V2-34", "E-78"], "datetime dtype without a unit", edit_json(".zarray", lambda m: m.update(dtype="<M8")))
+    refused("refuse-object-no-codec", ["V2-38", "E-79"], "|O without an object codec", edit_json(".zarray", lambda m: m.update(dtype="|O")))
+    refused("refuse-unknown-codec", ["NC-26"], "unknown codec id", edit_json(".zarray", lambda m: m.update(compressor={"id": "no-such-codec"})))
+    refused("refuse-pickle", ["NC-25"], "pickle is never decoded", edit_json(".zarray", lambda m: m.update(filters=[{"id": "pickle", "protocol": 4}])))
     refused("refuse-not-json", ["V2-10"], ".zarray is not JSON", lambda d: open(os.path.join(d, ".zarray"), "w").write("{not json"))
-    refused("refuse-chunks-rank", ["V2-13"], "chunks and shape differ in length", edit_zarray(lambda m: m.update(chunks=[7])))
-    refused("refuse-truncated-blosc", ["BL-01"], "truncated blosc chunk", edit_chunk("1.1", lambda b: b[: len(b) // 2]),
+    refused("refuse-chunks-rank", ["V2-13"], "chunks and shape differ in length", edit_json(".zarray", lambda m: m.update(chunks=[7])))
+    refused("refuse-truncated-blosc", ["BL-01"], "truncated blosc chunk", edit_bytes("1.1", lambda b: b[: len(b) // 2]),
             compressor=Blosc())
-    refused("refuse-truncated-zlib", ["NC-03"], "truncated zlib stream", edit_chunk("0.0", lambda b: b[:-5]), compressor=Zlib(1))
-    refused("refuse-crc32-mismatch", ["NC-20"], "CRC-32 does not match", edit_chunk("0.0", lambda b: b[:4] + bytes([b[4] ^ 1]) + b[5:]),
+    refused("refuse-truncated-zlib", ["NC-03"], "truncated zlib stream", edit_bytes("0.0", lambda b: b[:-5]), compressor=Zlib(1))
+    refused("refuse-crc32-mismatch", ["NC-20"], "CRC-32 does not match", edit_bytes("0.0", lambda b: b[:4] + bytes([b[4] ^ 1]) + b[5:]),
             filters=[CRC32()], compressor=None)
-    refused("refuse-raw-chunk-too-short", ["V2-55"], "uncompressed chunk shorter than the chunk", edit_chunk("0.0", lambda b: b[:-4]),
+    refused("refuse-raw-chunk-too-short", ["V2-55"], "uncompressed chunk shorter than the chunk", edit_bytes("0.0", lambda b: b[:-4]),
             compressor=None)
-    refused("refuse-raw-chunk-too-long", ["V2-55"], "uncompressed chunk longer than the chunk", edit_chunk("0.0", lambda b: b + b"\0" * 4),
+    refused("refuse-raw-chunk-too-long", ["V2-55"], "uncompressed chunk longer than the chunk", edit_bytes("0.0", lambda b: b + b"\0" * 4),
             compressor=None)
-    refused("refuse-lz4-size-lie", ["NC-07"], "lz4 header claims a different size", edit_chunk("0.0", lambda b: (10**9).to_bytes(4, "little") + b[4:]),
+    refused("refuse-lz4-size-lie", ["NC-07"], "lz4 header claims a different size", edit_bytes("0.0", lambda b: (10**9).to_bytes(4, "little") + b[4:]),
             compressor=LZ4())
-    refused("refuse-zstd-garbage", ["NC-02"], "not a zstd frame", edit_chunk("0.0", lambda b: b"\x00" * len(b)), compressor=Zstd())
-    refused("refuse-vlen-truncated", ["NC-16", "E-57"], "vlen-utf8 buffer is truncated", edit_chunk("0.0", lambda b: b[:-3]),
+    refused("refuse-zstd-garbage", ["NC-02"], "not a zstd frame", edit_bytes("0.0", lambda b: b"\x00" * len(b)), compressor=Zstd())
+    refused("refuse-vlen-truncated", ["NC-16", "E-57"], "vlen-utf8 buffer is truncated", edit_bytes("0.0", lambda b: b[:-3]),
             dtype=object, object_codec=VLenUTF8(), compressor=None)
 
     os.makedirs(os.path.dirname(CATALOG), exist_ok=True)

@@ -22,7 +22,7 @@ import zarr.codecs as zc  # noqa: E402
 import zarrs  # noqa: E402,F401
 from zarr.codecs import numcodecs as znc  # noqa: E402
 
-from common import ROOT, entry, object_values, readable, values, verdict, write_catalog  # noqa: E402
+from common import ROOT, edit_bytes, edit_json, entry, object_values, readable, values, verdict, write_catalog  # noqa: E402
 
 ZARR_VERSION, ZARRS_VERSION = "3.1.6", "0.2.3"
 assert zarr.__version__ == ZARR_VERSION, zarr.__version__
@@ -94,21 +94,6 @@ class Generator:
                                 WRITERS[self.writer]))
 
 
-def edit_json(change):
-    def mutate(d):
-        path = os.path.join(d, "zarr.json")
-        meta = json.load(open(path))
-        change(meta)
-        json.dump(meta, open(path, "w"))
-    return mutate
-
-
-def edit_file(key, change):
-    def mutate(d):
-        path = os.path.join(d, key)
-        raw = open(path, "rb").read()
-        open(path, "wb").write(change(raw))
-    return mutate
 
 
 def generate_common(g):
@@ -209,37 +194,37 @@ def generate_zarr_python_only(g):
         g.case(f"numcodecs-{label}", ["EX-U01"], dtype="int32", compressors=[comp])
 
     # Must be refused (V3-*, SH-*, E-40, E-44, E-46, E-48, E-68, E-70, E-73).
-    g.refused("refuse-unknown-member", ["V3-44", "E-70"], "unknown top-level member", edit_json(lambda m: m.update(foo=1)))
+    g.refused("refuse-unknown-member", ["V3-44", "E-70"], "unknown top-level member", edit_json("zarr.json", lambda m: m.update(foo=1)))
     g.refused("refuse-storage-transformer", ["V3-90", "E-73"], "unknown storage transformer",
-              edit_json(lambda m: m.update(storage_transformers=[{"name": "nope"}])))
-    g.refused("refuse-unknown-codec", ["V3-44"], "unknown codec", edit_json(lambda m: m["codecs"].append({"name": "nope"})))
-    g.refused("refuse-no-array-to-bytes", ["V3-81", "E-68"], "no array→bytes codec", edit_json(lambda m: m.update(codecs=[{"name": "gzip", "configuration": {"level": 1}}])))
+              edit_json("zarr.json", lambda m: m.update(storage_transformers=[{"name": "nope"}])))
+    g.refused("refuse-unknown-codec", ["V3-44"], "unknown codec", edit_json("zarr.json", lambda m: m["codecs"].append({"name": "nope"})))
+    g.refused("refuse-no-array-to-bytes", ["V3-81", "E-68"], "no array→bytes codec", edit_json("zarr.json", lambda m: m.update(codecs=[{"name": "gzip", "configuration": {"level": 1}}])))
     g.refused("refuse-two-array-to-bytes", ["V3-81", "E-68"], "two array→bytes codecs",
-              edit_json(lambda m: m.update(codecs=[{"name": "bytes", "configuration": {"endian": "little"}}] * 2)))
-    g.refused("refuse-int-fill-float", ["V3-53", "E-22"], "integer fill written 1.0", edit_json(lambda m: m.update(fill_value=1.0)))
-    g.refused("refuse-fill-out-of-range", ["V3-53", "E-22"], "fill out of range", edit_json(lambda m: m.update(fill_value=2**40)))
+              edit_json("zarr.json", lambda m: m.update(codecs=[{"name": "bytes", "configuration": {"endian": "little"}}] * 2)))
+    g.refused("refuse-int-fill-float", ["V3-53", "E-22"], "integer fill written 1.0", edit_json("zarr.json", lambda m: m.update(fill_value=1.0)))
+    g.refused("refuse-fill-out-of-range", ["V3-53", "E-22"], "fill out of range", edit_json("zarr.json", lambda m: m.update(fill_value=2**40)))
     g.refused("refuse-endian-missing", ["BY-01", "E-31"], "bytes without endian on int32",
-              edit_json(lambda m: m["codecs"][0].pop("configuration")))
+              edit_json("zarr.json", lambda m: m["codecs"][0].pop("configuration")))
     g.refused("refuse-transpose-invalid", ["TR-01", "E-35"], "transpose order not a permutation",
-              edit_json(lambda m: m["codecs"].insert(0, {"name": "transpose", "configuration": {"order": [0, 0]}})))
+              edit_json("zarr.json", lambda m: m["codecs"].insert(0, {"name": "transpose", "configuration": {"order": [0, 0]}})))
     g.refused("refuse-transpose-F", ["TR-03"], "legacy transpose order \"F\"",
-              edit_json(lambda m: m["codecs"].insert(0, {"name": "transpose", "configuration": {"order": "F"}})))
-    g.refused("refuse-dimension-names-length", ["V3-20", "E-72"], "dimension_names length", edit_json(lambda m: m.update(dimension_names=["x"])))
-    g.refused("refuse-node-type", ["V3-10", "E-74"], "node_type group on an array", edit_json(lambda m: m.update(node_type="grup")))
-    g.refused("refuse-zarr-format-2", ["V3-10"], "zarr_format 2 in zarr.json", edit_json(lambda m: m.update(zarr_format=2)))
+              edit_json("zarr.json", lambda m: m["codecs"].insert(0, {"name": "transpose", "configuration": {"order": "F"}})))
+    g.refused("refuse-dimension-names-length", ["V3-20", "E-72"], "dimension_names length", edit_json("zarr.json", lambda m: m.update(dimension_names=["x"])))
+    g.refused("refuse-node-type", ["V3-10", "E-74"], "node_type group on an array", edit_json("zarr.json", lambda m: m.update(node_type="grup")))
+    g.refused("refuse-zarr-format-2", ["V3-10"], "zarr_format 2 in zarr.json", edit_json("zarr.json", lambda m: m.update(zarr_format=2)))
     g.refused("refuse-grid-must-understand", ["V3-45", "E-69"], "must_understand false on the chunk grid",
-              edit_json(lambda m: m["chunk_grid"].update(must_understand=False)))
-    g.refused("refuse-chunk-zero", ["V3-60"], "chunk size 0", edit_json(lambda m: m["chunk_grid"]["configuration"].update(chunk_shape=[0, 6])))
-    g.refused("refuse-truncated-zstd", ["EX-C01"], "truncated zstd chunk", edit_file("c/0/0", lambda b: b[:-4]))
+              edit_json("zarr.json", lambda m: m["chunk_grid"].update(must_understand=False)))
+    g.refused("refuse-chunk-zero", ["V3-60"], "chunk size 0", edit_json("zarr.json", lambda m: m["chunk_grid"]["configuration"].update(chunk_shape=[0, 6])))
+    g.refused("refuse-truncated-zstd", ["EX-C01"], "truncated zstd chunk", edit_bytes("c/0/0", lambda b: b[:-4]))
     sharded = dict(shards=(20, 15), chunks=(5, 5))
     g.refused("refuse-shard-crc", ["SH-08", "E-40"], "shard index CRC-32C mismatch",
-              edit_file("c/0/0", lambda b: b[:-1] + bytes([b[-1] ^ 0xFF])), **sharded)
-    g.refused("refuse-shard-truncated", ["SH-09"], "shard shorter than its index", edit_file("c/0/0", lambda b: b[:100]), **sharded)
-    g.refused("refuse-shard-empty-object", ["SH-09"], "zero-byte shard", edit_file("c/0/0", lambda b: b""), **sharded)
+              edit_bytes("c/0/0", lambda b: b[:-1] + bytes([b[-1] ^ 0xFF])), **sharded)
+    g.refused("refuse-shard-truncated", ["SH-09"], "shard shorter than its index", edit_bytes("c/0/0", lambda b: b[:100]), **sharded)
+    g.refused("refuse-shard-empty-object", ["SH-09"], "zero-byte shard", edit_bytes("c/0/0", lambda b: b""), **sharded)
     g.refused("refuse-shard-compressed-index", ["SH-04", "E-44"], "compressor in index_codecs",
-              edit_json(lambda m: m["codecs"][0]["configuration"]["index_codecs"].append({"name": "gzip", "configuration": {"level": 1}})), **sharded)
+              edit_json("zarr.json", lambda m: m["codecs"][0]["configuration"]["index_codecs"].append({"name": "gzip", "configuration": {"level": 1}})), **sharded)
     g.refused("refuse-shard-not-dividing", ["SH-02", "E-46"], "inner chunk shape does not divide the shard",
-              edit_json(lambda m: m["codecs"][0]["configuration"].update(chunk_shape=[3, 5])), **sharded)
+              edit_json("zarr.json", lambda m: m["codecs"][0]["configuration"].update(chunk_shape=[3, 5])), **sharded)
 
 
 def generate():

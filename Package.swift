@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .library(name: "ZarrCore", targets: ["ZarrCore"]),
         .library(name: "ZarrConformance", targets: ["ZarrConformance"]),
+        .library(name: "ZarrFuzzing", targets: ["ZarrFuzzing"]),
         .executable(name: "zarr-conformance", targets: ["zarr-conformance"]),
     ],
     dependencies: [
@@ -30,6 +31,8 @@ let package = Package(
             ]
         ),
         .target(name: "ZarrConformance", dependencies: ["ZarrCore"]),
+        // What the fuzz targets run (Fuzz/ builds them with libFuzzer; tests replay past crashes).
+        .target(name: "ZarrFuzzing", dependencies: ["ZarrCore"]),
         .executableTarget(
             name: "zarr-conformance",
             dependencies: [
@@ -37,7 +40,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "ZarrCoreTests", dependencies: ["ZarrCore"]),
+        .testTarget(name: "ZarrCoreTests", dependencies: ["ZarrCore", "ZarrFuzzing"]),
         .testTarget(name: "ZarrConformanceTests", dependencies: ["ZarrConformance", "ZarrCore", "zarr-conformance"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,0 +1,4 @@
+import ZarrCore
+
+/// Entry points shared by the libFuzzer targets in `Fuzz/` and the replay tests.
+public enum FuzzHarness {}

@@ -1,31 +1,37 @@
-/// Copies boxes between chunk-shaped buffers (inner chunks in and out of shards).
+/// Copies boxes between chunk-shaped buffers (inner chunks in and out of shards, selections in
+/// and out of chunks).
 enum ChunkCopy {
-    /// Pairs (source index, destination index) along each axis for a box of `extent` elements.
-    static func pairs(sourceOrigin: [Int], destinationOrigin: [Int], extent: [Int]) -> [[(local: Int, out: Int)]] {
-        (0..<extent.count).map { d in (0..<extent[d]).map { (sourceOrigin[d] + $0, destinationOrigin[d] + $0) } }
+    /// Runs copying a box of `extent` elements from `sourceOrigin` to `destinationOrigin`.
+    static func runs(sourceOrigin: [Int], destinationOrigin: [Int], extent: [Int]) -> [AxisRun] {
+        (0..<extent.count).map { d in AxisRun(chunk: 0, local: sourceOrigin[d], localStep: 1, out: destinationOrigin[d], count: extent[d]) }
     }
 
-    /// Copies the box from `source` (shape `sourceShape`) into `destination` (shape `destinationShape`).
+    /// Copies the runs' elements from `source` (shape `sourceShape`, indexed by the runs' `local`
+    /// side) into `destination` (shape `destinationShape`, their `out` side). With `scatter`, the
+    /// roles swap: the source is indexed by `out` and the destination by `local`.
     static func copy(_ source: ChunkData, sourceShape: [Int], into destination: inout ChunkData, destinationShape: [Int],
-                     pairs: [[(local: Int, out: Int)]], itemSize: Int) {
+                     runs: [AxisRun], itemSize: Int, scatter: Bool = false) {
         let s = Selection.cStrides(sourceShape), d = Selection.cStrides(destinationShape)
+        let (localStrides, outStrides) = scatter ? (d, s) : (s, d)
         switch (source, destination) {
         case (.fixed(let src), .fixed(var dst)):
             guard itemSize > 0, !src.isEmpty, !dst.isEmpty else { return }
             destination = .fixed([])  // release the enum's reference so `dst` is mutated in place
             src.withUnsafeBytes { sp in
                 dst.withUnsafeMutableBytes { dp in
-                    Selection.forEachRun(pairs, chunkStrides: s, outStrides: d) { c, o, n in
-                        // c and o index elements inside the two buffers: both come from in-bounds pairs.
-                        (dp.baseAddress! + o * itemSize).copyMemory(from: sp.baseAddress! + c * itemSize, byteCount: n * itemSize)
+                    Selection.forEachRun(runs, chunkStrides: localStrides, outStrides: outStrides) { l, o, n in
+                        // l and o index elements inside the two buffers: the runs come from in-bounds plans.
+                        let (from, to) = scatter ? (o, l) : (l, o)
+                        (dp.baseAddress! + to * itemSize).copyMemory(from: sp.baseAddress! + from * itemSize, byteCount: n * itemSize)
                     }
                 }
             }
             destination = .fixed(dst)
         case (.variable(let src), .variable(var dst)):
             destination = .variable([])
-            Selection.forEachRun(pairs, chunkStrides: s, outStrides: d) { c, o, n in
-                for k in 0..<n { dst[o + k] = src[c + k] }
+            Selection.forEachRun(runs, chunkStrides: localStrides, outStrides: outStrides) { l, o, n in
+                let (from, to) = scatter ? (o, l) : (l, o)
+                for k in 0..<n { dst[to + k] = src[from + k] }
             }
             destination = .variable(dst)
         default: return

@@ -96,17 +96,17 @@ public final class ZarrArray: @unchecked Sendable {
 
     /// Decodes one chunk; nil when the key is absent (it then reads as the fill value, V2-52).
     public func readChunk(_ indices: [Int]) throws -> ChunkData? {
-        let key = chunkKey(indices)
-        guard let bytes = try store.get(key) else { return nil }
-        return try withKey(key) { try spec.codecs.decode(bytes, spec.representation(indices)) }
+        let key = chunkKey(indices), rep = spec.representation(indices)
+        guard let bytes = try store.get(key, range: .all, limit: spec.codecs.maxStoredSize(rep)) else { return nil }
+        return try withKey(key) { try spec.codecs.decode(bytes, rep) }
     }
 
     /// Decodes the part of a chunk a selection needs: for shards, only the inner chunks it
     /// touches, fetched by byte range (SH-14); a shard needed whole is read in one request.
-    func readChunk(_ indices: [Int], for pairs: [[(local: Int, out: Int)]]) throws -> ChunkData? {
+    func readChunk(_ indices: [Int], for runs: [AxisRun]) throws -> ChunkData? {
         guard let sharding = spec.partialSharding else { return try readChunk(indices) }
         let key = chunkKey(indices), rep = spec.representation(indices)
-        let needed = sharding.innerChunks(covering: pairs, rep)
+        let needed = sharding.innerChunks(covering: runs, rep)
         if needed.count == zip(rep.shape, sharding.chunkShape).map({ $0 / $1 }).reduce(1, *) { return try readChunk(indices) }
         return try withKey(key) { try sharding.decodePartial(store: store, key: key, rep, needed: needed) }
     }
@@ -121,22 +121,21 @@ public final class ZarrArray: @unchecked Sendable {
         guard try Checked.multiply(outCount, max(dataType.itemSize ?? 16, 1), "selection bytes") <= CodecChain.defaultDecodeLimit else {
             throw ZarrError(.invalidArgument, "a selection of \(outCount) elements exceeds the \(CodecChain.defaultDecodeLimit)-byte in-memory limit; read it in parts")
         }
-        let plans = slices.indices.map { AxisPlan(slices[$0], locate: spec.grid.locator(axis: $0)) }
+        let plan = try SelectionPlan(slices, grid: spec.grid)
         let outStrides = Selection.cStrides(outShape)
-        let combos = Self.combinations(plans)
         if let itemSize = dataType.itemSize {
             var out = [UInt8](repeating: 0, count: try Checked.multiply(outCount, itemSize, "selection bytes"))
             if out.isEmpty { return .fixed(out) }
             try out.withUnsafeMutableBytes { dst in
                 let dst = dst  // shared by the workers; each writes a disjoint set of elements
-                try Parallel.forEach(combos.count) { i in
-                    let (indices, pairs) = Self.chunk(combos[i], plans)
+                try Parallel.forEach(plan.count) { i in
+                    let (indices, runs) = plan.chunk(i)
                     let rep = spec.representation(indices), chunkStrides = Selection.cStrides(rep.shape)
-                    let data = try readChunk(indices, for: pairs) ?? .filled(rep)
+                    let data = try readChunk(indices, for: runs) ?? .filled(rep)
                     let src = try data.fixedBytes("read")
                     guard src.count == rep.count * itemSize else { throw ZarrError.corrupt("decoded chunk has the wrong size").at(key: chunkKey(indices)) }
                     src.withUnsafeBytes { s in
-                        Selection.forEachRun(pairs, chunkStrides: chunkStrides, outStrides: outStrides) { c, o, n in
+                        Selection.forEachRun(runs, chunkStrides: chunkStrides, outStrides: outStrides) { c, o, n in
                             // c + n <= chunk count and o + n <= output count: both come from the axis plans.
                             (dst.baseAddress! + o * itemSize).copyMemory(from: s.baseAddress! + c * itemSize, byteCount: n * itemSize)
                         }
@@ -148,12 +147,12 @@ public final class ZarrArray: @unchecked Sendable {
         var out = [[UInt8]](repeating: [], count: outCount)
         try out.withUnsafeMutableBufferPointer { dst in
             let dst = dst
-            try Parallel.forEach(combos.count) { i in
-                let (indices, pairs) = Self.chunk(combos[i], plans)
+            try Parallel.forEach(plan.count) { i in
+                let (indices, runs) = plan.chunk(i)
                 let rep = spec.representation(indices), chunkStrides = Selection.cStrides(rep.shape)
-                let items = try (readChunk(indices, for: pairs) ?? .filled(rep)).variableItems("read")
+                let items = try (readChunk(indices, for: runs) ?? .filled(rep)).variableItems("read")
                 guard items.count == rep.count else { throw ZarrError.corrupt("decoded chunk has the wrong size").at(key: chunkKey(indices)) }
-                Selection.forEachRun(pairs, chunkStrides: chunkStrides, outStrides: outStrides) { c, o, n in
+                Selection.forEachRun(runs, chunkStrides: chunkStrides, outStrides: outStrides) { c, o, n in
                     for k in 0..<n { dst[o + k] = items[c + k] }
                 }
             }
@@ -178,22 +177,23 @@ public final class ZarrArray: @unchecked Sendable {
                 throw ZarrError(.invalidArgument, "data has \(items.count) items, the selection needs \(outCount) of a variable-length type")
             }
         }
-        let plans = slices.indices.map { AxisPlan(slices[$0], locate: spec.grid.locator(axis: $0)) }
-        let combos = Self.combinations(plans)
+        let plan = try SelectionPlan(slices, grid: spec.grid)
         let itemSize = dataType.itemSize ?? 0
-        try Parallel.forEach(combos.count) { i in
-            let (indices, pairs) = Self.chunk(combos[i], plans)
+        try Parallel.forEach(plan.count) { i in
+            let (indices, runs) = plan.chunk(i)
             let rep = spec.representation(indices)
             let origin = spec.grid.origin(indices)
             // Covered when every in-bounds element of the chunk is selected.
-            let covered = (0..<indices.count).allSatisfy { d in pairs[d].count == min(rep.shape[d], shape[d] - origin[d]) }
-            var chunk = covered ? ChunkData.filled(rep) : (try readChunk(indices) ?? .filled(rep))
-            // Scatter: from the data (selection order) into the chunk.
-            let scatter = pairs.map { axis in axis.map { (local: $0.out, out: $0.local) } }
-            ChunkCopy.copy(data, sourceShape: outShape, into: &chunk, destinationShape: rep.shape, pairs: scatter, itemSize: itemSize)
+            let covered = (0..<indices.count).allSatisfy { d in runs[d].count == min(rep.shape[d], shape[d] - origin[d]) }
             let key = chunkKey(indices)
-            if spec.skipsEmptyChunks, chunk == .filled(rep) { try store.erase(key); return }
-            try withKey(key) { try store.set(key, try spec.codecs.encode(chunk, rep)) }
+            // Read-modify-write of one chunk (or shard) key is serialised across every writer of
+            // this store in the process, so concurrent partial writes never lose an update.
+            try KeyLocks.shared.withLock(store: store, key: key) {
+                var chunk = covered ? ChunkData.filled(rep) : (try readChunk(indices) ?? .filled(rep))
+                ChunkCopy.copy(data, sourceShape: outShape, into: &chunk, destinationShape: rep.shape, runs: runs, itemSize: itemSize, scatter: true)
+                if spec.skipsEmptyChunks, chunk == .filled(rep) { try store.erase(key); return }
+                try withKey(key) { try store.set(key, try spec.codecs.encode(chunk, rep)) }
+            }
         }
     }
 
@@ -232,17 +232,5 @@ public final class ZarrArray: @unchecked Sendable {
         guard parts.count == shape.count else { return nil }
         let values = parts.compactMap { p in p.allSatisfy(\.isASCII) && p.allSatisfy(\.isNumber) ? Int(p) : nil }
         return values.count == parts.count ? values : nil
-    }
-
-    // MARK: - Plumbing
-
-    static func combinations(_ plans: [AxisPlan]) -> [[Int]] {
-        var combos: [[Int]] = [[]]
-        for plan in plans { combos = combos.flatMap { c in (0..<plan.chunks.count).map { c + [$0] } } }
-        return combos
-    }
-
-    static func chunk(_ combo: [Int], _ plans: [AxisPlan]) -> ([Int], [[(local: Int, out: Int)]]) {
-        (zip(combo, plans).map { $1.chunks[$0].chunk }, zip(combo, plans).map { $1.chunks[$0].pairs })
     }
 }

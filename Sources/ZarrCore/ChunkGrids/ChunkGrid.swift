@@ -42,12 +42,12 @@ public enum ChunkGrid: Equatable, Sendable {
         }
     }
 
-    /// (chunk index, index within the chunk) of element `i` along `axis` (EX-G04).
-    func locator(axis: Int) -> (Int) -> (chunk: Int, local: Int) {
+    /// (chunk index, index within the chunk, the chunk's length) of element `i` along `axis` (EX-G04).
+    func locator(axis: Int) -> (Int) -> (chunk: Int, local: Int, extent: Int) {
         switch self {
         case .regular(let g), .clipped(let g, _):
             let size = g.chunkShape[axis]
-            return { ($0 / size, $0 % size) }
+            return { ($0 / size, $0 % size, size) }
         case .rectilinear(let edges):
             var starts: [Int] = [0]
             for e in edges[axis] { starts.append(Self.saturatingAdd(starts[starts.count - 1], e)) }
@@ -57,7 +57,7 @@ public enum ChunkGrid: Equatable, Sendable {
                     let mid = (lo + hi) / 2
                     if starts[mid] <= i { lo = mid } else { hi = mid }
                 }
-                return (lo, i - starts[lo])
+                return (lo, i - starts[lo], starts[lo + 1] - starts[lo])
             }
         }
     }

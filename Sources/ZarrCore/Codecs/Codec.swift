@@ -42,6 +42,30 @@ public enum ChunkData: Equatable, Sendable {
         guard case .variable(let v) = self else { throw ZarrError(.unsupported, "needs a variable-length data type", codec: codec) }
         return v
     }
+
+    /// Checks that data has exactly the size of `rep` before the next step touches it: every
+    /// array→array and array→bytes step gets what its representation says, or a `corruptData`
+    /// error naming the codec that produced something else (a wrong-sized buffer must never
+    /// reach a permutation or a copy).
+    func check(_ rep: ChunkRepresentation, after codec: String) throws {
+        switch self {
+        case .fixed(let bytes):
+            guard let size = rep.dataType.itemSize else {
+                throw ZarrError.corrupt("gave fixed-size elements where the chunk holds variable-length ones", codec: codec)
+            }
+            let (expected, overflow) = rep.count.multipliedReportingOverflow(by: size)
+            guard !overflow, bytes.count == expected else {
+                throw ZarrError.corrupt("gave \(bytes.count) bytes where the chunk's shape \(rep.shape) of \(size)-byte elements needs \(expected)", codec: codec)
+            }
+        case .variable(let items):
+            guard rep.dataType.isVariableLength else {
+                throw ZarrError.corrupt("gave variable-length elements where the chunk holds fixed-size ones", codec: codec)
+            }
+            guard items.count == rep.count else {
+                throw ZarrError.corrupt("gave \(items.count) elements where the chunk's shape \(rep.shape) needs \(rep.count)", codec: codec)
+            }
+        }
+    }
 }
 
 /// What every codec has: its names and its configuration as written in metadata.
@@ -61,6 +85,9 @@ public protocol ArrayToArrayCodec: Codec {
 public protocol ArrayToBytesCodec: Codec {
     /// The exact encoded size when it depends on the representation alone (V3-86).
     func encodedSize(of decoded: ChunkRepresentation) -> Int?
+    /// The most bytes a valid encoding can take (headers included); nil when unbounded
+    /// (variable-length data). Anything stored that is larger is refused before it is read.
+    func maxEncodedSize(of decoded: ChunkRepresentation) -> Int?
     func encode(_ data: ChunkData, _ decoded: ChunkRepresentation) throws -> [UInt8]
     func decode(_ bytes: [UInt8], _ decoded: ChunkRepresentation) throws -> ChunkData
 }
@@ -86,6 +113,15 @@ public enum AnyCodec: Sendable {
         case .arrayToBytes(let c): return c
         case .bytesToBytes(let c): return c
         }
+    }
+}
+
+extension ArrayToBytesCodec {
+    public func maxEncodedSize(of decoded: ChunkRepresentation) -> Int? {
+        if let exact = encodedSize(of: decoded) { return exact }
+        guard let size = decoded.dataType.itemSize else { return nil }
+        let (bytes, overflow) = decoded.count.multipliedReportingOverflow(by: size)
+        return overflow ? nil : bytes
     }
 }
 

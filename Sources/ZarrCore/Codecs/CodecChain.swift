@@ -36,6 +36,17 @@ public struct CodecChain: Sendable {
         self.init(arrayToArray: a2a, arrayToBytes: a2b, bytesToBytes: b2b)
     }
 
+    /// The most bytes a stored chunk of `rep` can take; a larger value is corrupt and is refused
+    /// before it is read. Twice the largest valid encoding plus 64 KiB covers the worst expansion
+    /// of every compressor (incompressible data grows by well under 1 %) and every header.
+    public func maxStoredSize(_ rep: ChunkRepresentation) -> Int {
+        guard let inner = try? representations(rep).last, let base = arrayToBytes.maxEncodedSize(of: inner) else {
+            return StoreLimits.maxValueBytes
+        }
+        let (doubled, overflow) = base.multipliedReportingOverflow(by: 2)
+        return overflow ? StoreLimits.maxValueBytes : min(doubled.addingReportingOverflow(1 << 16).partialValue, StoreLimits.maxValueBytes)
+    }
+
     public var codecs: [any Codec] { arrayToArray.map { $0 as any Codec } + [arrayToBytes] + bytesToBytes.map { $0 as any Codec } }
 
     /// Representations on the decoded side of each array→array codec, then the one the array→bytes codec sees.
@@ -51,7 +62,10 @@ public struct CodecChain: Sendable {
         let reps = try representations(rep)
         var current = data
         for (i, c) in arrayToArray.enumerated() {
-            do { current = try c.encode(current, reps[i]) } catch let e as ZarrError { throw e.inCodec(c.name) }
+            do {
+                current = try c.encode(current, reps[i])
+                try current.check(reps[i + 1], after: c.name)
+            } catch let e as ZarrError { throw e.inCodec(c.name) }
         }
         var bytes: [UInt8]
         do { bytes = try arrayToBytes.encode(current, reps[reps.count - 1]) } catch let e as ZarrError { throw e.inCodec(arrayToBytes.name) }
@@ -75,9 +89,15 @@ public struct CodecChain: Sendable {
             do { bytes = try c.decode(bytes, expectedSize: sizes[i], limit: limit) } catch let e as ZarrError { throw e.inCodec(c.name) }
         }
         var data: ChunkData
-        do { data = try arrayToBytes.decode(bytes, innerRep) } catch let e as ZarrError { throw e.inCodec(arrayToBytes.name) }
+        do {
+            data = try arrayToBytes.decode(bytes, innerRep)
+            try data.check(innerRep, after: arrayToBytes.name)
+        } catch let e as ZarrError { throw e.inCodec(arrayToBytes.name) }
         for (i, c) in arrayToArray.enumerated().reversed() {
-            do { data = try c.decode(data, reps[i]) } catch let e as ZarrError { throw e.inCodec(c.name) }
+            do {
+                data = try c.decode(data, reps[i])
+                try data.check(reps[i], after: c.name)
+            } catch let e as ZarrError { throw e.inCodec(c.name) }
         }
         return data
     }

@@ -13,7 +13,11 @@ struct DecodeOutput {
         self.codec = codec
         let bound = (expected ?? limit)
         cap = bound == Int.max ? bound : bound + 1
-        let initial = expected.map { $0 + 1 } ?? min(cap, max(inputCount.multipliedReportingOverflow(by: 4).partialValue, 1 << 16))
+        // Allocation follows what is stored: a size claimed by a header (or by metadata) is
+        // trusted up front only as far as a plausible compression ratio of the input allows;
+        // beyond that the buffer grows as output actually arrives.
+        let plausible = max(inputCount.multipliedReportingOverflow(by: 1024).partialValue, 1 << 20)
+        let initial = expected.map { min($0 + 1, plausible) } ?? min(cap, max(inputCount.multipliedReportingOverflow(by: 4).partialValue, 1 << 16))
         buffer = [UInt8](repeating: 0, count: max(1, min(initial, cap)))
     }
 

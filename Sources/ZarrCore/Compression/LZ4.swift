@@ -26,6 +26,10 @@ enum LZ4 {
             throw ZarrError.corrupt("lz4 header says \(size) bytes, the chunk needs \(expectedSize)", codec: "lz4")
         }
         guard size <= limit, size <= Int(Int32.max) else { throw ZarrError.corrupt("lz4 header claims \(size) bytes, over the limit", codec: "lz4") }
+        // An LZ4 block expands at most 255-fold (each match length byte adds at most 255).
+        guard size <= (input.count - 4) * 255 + 16 else {
+            throw ZarrError.corrupt("lz4 header claims \(size) bytes from \(input.count - 4) compressed bytes, more than LZ4 can expand to", codec: "lz4")
+        }
         var out = [UInt8](repeating: 0, count: size)
         let n = input.withUnsafeBytes { src in
             out.withUnsafeMutableBytes { dst in

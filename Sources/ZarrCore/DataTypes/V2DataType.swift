@@ -49,11 +49,15 @@ public struct V2DataType: Equatable, Sendable {
                 guard big.count + added <= maxComponents else {
                     throw ZarrError(.unsupported, "structured dtype has more than \(maxComponents) big-endian scalars", field: "dtype")
                 }
-                for i in 0..<count {
+                // The loop runs only for big-endian fields, whose count the component limit bounds.
+                for i in 0..<(inner.bigEndianComponents.isEmpty ? 0 : count) {
                     let base = try Checked.add(offset, try Checked.multiply(i, size, "field offset"), "field offset")
                     big += inner.bigEndianComponents.map { ByteComponent(offset: $0.offset + base, width: $0.width) }
                 }
                 offset = try Checked.add(offset, try Checked.multiply(count, size, "field size"), "structured size")
+                guard offset <= CodecChain.defaultDecodeLimit else {
+                    throw ZarrError(.unsupported, "structured dtype of more than \(CodecChain.defaultDecodeLimit) bytes per element (the chunk limit)", field: "dtype")
+                }
                 fields.append(field)
             }
             guard !fields.isEmpty else { throw ZarrError.metadata("structured dtype has no fields", field: "dtype") }

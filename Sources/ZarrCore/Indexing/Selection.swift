@@ -10,21 +10,73 @@ public struct Slice: Equatable, Sendable {
     public var count: Int { stop <= start ? 0 : (stop - start - 1) / step + 1 }
 }
 
-/// For one axis: which chunks a slice touches and, in each, pairs of (index in chunk, index in output).
-struct AxisPlan {
-    var chunks: [(chunk: Int, pairs: [(local: Int, out: Int)])]
+/// The part of a slice that falls in one chunk along one axis: `count` elements at
+/// `local, local + localStep, …` in the chunk, landing at `out, out + 1, …` in the selection.
+/// Plans are per chunk, never per element, so planning costs what the chunks touched cost.
+struct AxisRun: Sendable {
+    var chunk: Int
+    var local: Int
+    var localStep: Int
+    var out: Int
+    var count: Int
 
-    init(_ slice: Slice, locate: (Int) -> (chunk: Int, local: Int)) {
-        var byChunk: [(chunk: Int, pairs: [(local: Int, out: Int)])] = []
+    var lastLocal: Int { local + (count - 1) * localStep }
+}
+
+/// For one axis: the chunks a slice touches, one run each.
+struct AxisPlan: Sendable {
+    var runs: [AxisRun]
+
+    init(_ slice: Slice, locate: (Int) -> (chunk: Int, local: Int, extent: Int)) {
+        var runs: [AxisRun] = []
         var i = slice.start, o = 0
         while i < slice.stop {
-            let (c, local) = locate(i)
-            if byChunk.last?.chunk != c { byChunk.append((c, [])) }
-            byChunk[byChunk.count - 1].pairs.append((local, o))
-            i += slice.step
-            o += 1
+            let (c, local, extent) = locate(i)
+            // Elements of this chunk: i, i + step, … below the chunk's end and the slice's stop.
+            let end = min(i - local + max(extent, 1), slice.stop)
+            let count = (end - i - 1) / slice.step + 1
+            runs.append(AxisRun(chunk: c, local: local, localStep: slice.step, out: o, count: count))
+            i += count * slice.step
+            o += count
         }
-        chunks = byChunk
+        self.runs = runs
+    }
+}
+
+/// The chunks a selection touches: the product of the axes' plans, visited by a flat index
+/// (nothing per chunk is materialised up front).
+struct SelectionPlan: Sendable {
+    let axes: [AxisPlan]
+    let count: Int
+
+    /// Chunks one read or write may visit; a selection touching more is refused before any
+    /// work (tiny chunks on a huge shape would otherwise run for hours).
+    static let maxChunks = 1 << 22
+
+    init(_ slices: [Slice], grid: ChunkGrid) throws {
+        axes = slices.indices.map { AxisPlan(slices[$0], locate: grid.locator(axis: $0)) }
+        var n = 1
+        for a in axes {
+            let (product, overflow) = n.multipliedReportingOverflow(by: a.runs.count)
+            guard !overflow, product <= Self.maxChunks else {
+                throw ZarrError(.invalidArgument, "the selection touches more than \(Self.maxChunks) chunks (the per-read limit); read it in parts")
+            }
+            n = product
+        }
+        count = n
+    }
+
+    /// Grid indices and per-axis runs of the `i`-th chunk visited (C order of the plans).
+    func chunk(_ i: Int) -> (indices: [Int], runs: [AxisRun]) {
+        var runs = [AxisRun]()
+        runs.reserveCapacity(axes.count)
+        var rest = i
+        for a in axes.reversed() {
+            runs.append(a.runs[rest % a.runs.count])
+            rest /= a.runs.count
+        }
+        runs.reverse()
+        return (runs.map(\.chunk), runs)
     }
 }
 
@@ -50,30 +102,28 @@ enum Selection {
     }
 
     /// Calls `body(chunkOffset, outOffset, run)` for every run of elements that is contiguous in
-    /// both the chunk and the output (the last axis, when its pairs are consecutive).
-    static func forEachRun(_ pairs: [[(local: Int, out: Int)]], chunkStrides: [Int], outStrides: [Int],
-                           _ body: (Int, Int, Int) -> Void) {
-        let rank = pairs.count
+    /// both the chunk and the output (the last axis, when its step is 1).
+    static func forEachRun(_ runs: [AxisRun], chunkStrides: [Int], outStrides: [Int], _ body: (Int, Int, Int) -> Void) {
+        let rank = runs.count
         if rank == 0 { body(0, 0, 1); return }
-        if pairs.contains(where: { $0.isEmpty }) { return }
-        let last = pairs[rank - 1]
-        let contiguous = zip(last, last.dropFirst()).allSatisfy { $1.local == $0.local + 1 && $1.out == $0.out + 1 }
+        if runs.contains(where: { $0.count <= 0 }) { return }
+        let last = runs[rank - 1]
         var idx = [Int](repeating: 0, count: rank - 1)
         while true {
             var c = 0, o = 0
             for d in 0..<rank - 1 {
-                c += pairs[d][idx[d]].local * chunkStrides[d]
-                o += pairs[d][idx[d]].out * outStrides[d]
+                c += (runs[d].local + idx[d] * runs[d].localStep) * chunkStrides[d]
+                o += (runs[d].out + idx[d]) * outStrides[d]
             }
-            if contiguous {
-                body(c + last[0].local, o + last[0].out, last.count)
+            if last.localStep == 1 {
+                body(c + last.local, o + last.out, last.count)
             } else {
-                for p in last { body(c + p.local, o + p.out, 1) }
+                for k in 0..<last.count { body(c + last.local + k * last.localStep, o + last.out + k, 1) }
             }
             var d = rank - 2
             while d >= 0 {
                 idx[d] += 1
-                if idx[d] < pairs[d].count { break }
+                if idx[d] < runs[d].count { break }
                 idx[d] = 0
                 d -= 1
             }

@@ -4,40 +4,48 @@ import Glibc
 #endif
 
 /// A directory as a store (V3-107): keys map to files below `root`, `/` to the path separator.
-/// Reads use `pread` for byte ranges; writes go to a temporary file in the same directory and
-/// are renamed into place, so a reader never sees half a value.
-public final class FilesystemStore: Store, @unchecked Sendable {
+///
+/// Store contents are untrusted (see `FilesystemStore+Resolve.swift`): a key never reaches a
+/// file outside the root, whatever links the store holds; only regular files are read (a FIFO
+/// cannot hang a read); a value's size is checked before anything is allocated.
+///
+/// Writes go to a temporary file in the same directory (`.NAME.UUID.partial`, a name listings
+/// skip) that is renamed into place, so a reader never sees half a value; with `durable` the
+/// file and its directory are fsynced, so a completed write survives power loss.
+public final class FilesystemStore: Store {
     public let root: String
+    /// fsync each written file and its directory (on by default).
+    public let durable: Bool
 
-    public init(root: String) {
+    public init(root: String, durable: Bool = true) {
         self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
+        self.durable = durable
     }
 
-    func path(_ key: String) throws -> String {
+    func path(_ key: String) throws -> [Substring] {
         try StoreKey.validate(key)
-        return root + "/" + key
+        return key.split(separator: "/")
     }
 
     public func get(_ key: String, range: ByteRange) throws -> [UInt8]? {
-        let p = try path(key)
-        let fd = open(p, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            if errno == ENOENT || errno == ENOTDIR { return nil }
-            if errno == EISDIR { return nil }
-            throw ZarrError(.storage, "cannot open: \(String(cString: strerror(errno)))", key: key)
-        }
+        try get(key, range: range, limit: StoreLimits.maxValueBytes)
+    }
+
+    public func get(_ key: String, range: ByteRange, limit: Int) throws -> [UInt8]? {
+        guard let (fd, size) = try openValue(key) else { return nil }
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw ZarrError(.storage, "cannot stat: \(String(cString: strerror(errno)))", key: key) }
-        if (info.st_mode & S_IFMT) == S_IFDIR { return nil }
-        let r = try range.resolve(count: Int(info.st_size), key: key)
+        let r = try range.resolve(count: size, key: key)
+        try StoreLimits.check(r.count, limit: limit, key: key)
         var out = [UInt8](repeating: 0, count: r.count)
         var done = 0
         while done < r.count {
-            let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, r.count - done, off_t(r.lowerBound + done)) }  // r.count > 0 here
+            let n = out.withUnsafeMutableBytes { buffer in
+                // done < r.count == buffer.count, so the base address exists and the slice is in bounds.
+                pread(fd, buffer.baseAddress! + done, r.count - done, off_t(r.lowerBound + done))
+            }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw ZarrError(.storage, "read failed: \(String(cString: strerror(errno)))", key: key)
+                throw ZarrError(.storage, "read failed: \(Self.errorText())", key: key)
             }
             if n == 0 { throw ZarrError(.storage, "file shrank while being read", key: key) }
             done += n
@@ -46,73 +54,127 @@ public final class FilesystemStore: Store, @unchecked Sendable {
     }
 
     public func size(_ key: String) throws -> Int? {
-        var info = stat()
-        guard stat(try path(key), &info) == 0 else {
-            if errno == ENOENT || errno == ENOTDIR { return nil }
-            throw ZarrError(.storage, "cannot stat: \(String(cString: strerror(errno)))", key: key)
-        }
-        return (info.st_mode & S_IFMT) == S_IFDIR ? nil : Int(info.st_size)
+        guard let (fd, size) = try openValue(key) else { return nil }
+        close(fd)
+        return size
     }
 
     public func set(_ key: String, _ value: [UInt8]) throws {
-        let p = try path(key)
-        let dir = (p as NSString).deletingLastPathComponent
-        do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
-            throw ZarrError(.storage, "cannot create directory \(dir): \(error.localizedDescription)", key: key)
+        guard let (dir, name) = try openParent(try path(key), key: key, create: true) else {
+            throw ZarrError(.storage, "cannot create the directories of the key", key: key)
         }
-        let tmp = dir + "/.\((p as NSString).lastPathComponent).\(UUID().uuidString).partial"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ZarrError(.storage, "cannot create temporary file: \(String(cString: strerror(errno)))", key: key) }
+        defer { close(dir) }
+        let tmp = ".\(name).\(UUID().uuidString).partial"
+        let fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ZarrError(.storage, "cannot create a temporary file: \(Self.errorText())", key: key) }
+        func fail(_ what: String) -> ZarrError {
+            let why = Self.errorText()
+            close(fd)
+            unlinkat(dir, tmp, 0)
+            return ZarrError(.storage, "\(what): \(why)", key: key)
+        }
         var done = 0
         while done < value.count {
-            let n = value.withUnsafeBytes { write(fd, $0.baseAddress! + done, value.count - done) }  // count > 0 here
+            let n = value.withUnsafeBytes { buffer in
+                // done < value.count == buffer.count: the base address exists.
+                write(fd, buffer.baseAddress! + done, value.count - done)
+            }
             if n < 0 {
                 if errno == EINTR { continue }
-                let why = String(cString: strerror(errno))
-                close(fd); unlink(tmp)
-                throw ZarrError(.storage, "write failed: \(why)", key: key)
+                throw fail("write failed")
             }
             done += n
         }
+        if durable, fsync(fd) != 0 { throw fail("fsync failed") }
         close(fd)
-        guard rename(tmp, p) == 0 else {
-            let why = String(cString: strerror(errno))
-            unlink(tmp)
+        // renameat replaces a link at `name` itself, never the file it points to.
+        guard renameat(dir, tmp, dir, name) == 0 else {
+            let why = Self.errorText()
+            unlinkat(dir, tmp, 0)
             throw ZarrError(.storage, "cannot move the temporary file into place: \(why)", key: key)
         }
+        if durable, fsync(dir) != 0 { throw ZarrError(.storage, "fsync of the directory failed: \(Self.errorText())", key: key) }
     }
 
     public func erase(_ key: String) throws {
-        let p = try path(key)
-        if unlink(p) != 0, errno != ENOENT { throw ZarrError(.storage, "cannot delete: \(String(cString: strerror(errno)))", key: key) }
+        guard let (dir, name) = try openParent(try path(key), key: key, create: false) else { return }
+        defer { close(dir) }
+        // unlinkat removes a link itself, never its target.
+        if unlinkat(dir, name, 0) != 0, errno != ENOENT { throw ZarrError(.storage, "cannot delete: \(Self.errorText())", key: key) }
     }
 
     public func list(prefix: String) throws -> [String] {
         var out: [String] = []
         var stack = [prefix]
-        var visited = Set<String>()
+        var visited = Set<[UInt64]>()
         while let dirPrefix = stack.popLast() {
-            let (keys, prefixes) = try listDir(dirPrefix)
-            out += keys.map { dirPrefix + $0 }
-            for p in prefixes {
-                // Symlink loops: a directory is visited once by its real path.
-                let real = (root + "/" + dirPrefix + p as NSString).resolvingSymlinksInPath
-                if visited.insert(real).inserted { stack.append(dirPrefix + p + "/") }
-            }
+            guard let listing = try entries(dirPrefix) else { continue }
+            // A directory is walked once, by its device and inode (symlink loops end here).
+            guard visited.insert(listing.identity).inserted else { continue }
+            out += listing.keys.map { dirPrefix + $0 }
+            stack += listing.prefixes.map { dirPrefix + $0 + "/" }
         }
         return out.sorted()
     }
 
     public func listDir(_ prefix: String) throws -> (keys: [String], prefixes: [String]) {
-        let dir = prefix.isEmpty ? root : root + "/" + String(prefix.dropLast())
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return ([], []) }
-        var keys: [String] = [], prefixes: [String] = []
-        for name in names.sorted() {
-            if name.hasSuffix(".partial") && name.hasPrefix(".") { continue }  // in-flight writes
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: dir + "/" + name, isDirectory: &isDir) else { continue }
-            if isDir.boolValue { prefixes.append(name) } else { keys.append(name) }
-        }
-        return (keys, prefixes)
+        guard let listing = try entries(prefix) else { return ([], []) }
+        return (listing.keys, listing.prefixes)
     }
+
+    /// The names in the directory at `prefix` ("" or ending in "/"), split into values and
+    /// child prefixes; nil when it does not exist. In-flight temporaries are skipped; links are
+    /// listed by what they resolve to inside the store, and skipped when they lead outside it.
+    func entries(_ prefix: String) throws -> (keys: [String], prefixes: [String], identity: [UInt64])? {
+        let key = prefix.isEmpty ? "" : String(prefix.dropLast())
+        let fd: Int32
+        if key.isEmpty {
+            fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if fd < 0 {
+                if errno == ENOENT || errno == ENOTDIR { return nil }
+                throw ZarrError(.storage, "cannot list the store directory: \(Self.errorText())", key: prefix)
+            }
+        } else {
+            // The parent of a placeholder segment inside the directory is the directory itself.
+            guard let (dir, _) = try openParent(try path(key) + ["-"], key: prefix, create: false) else { return nil }
+            fd = dir
+        }
+        var info = stat()
+        fstat(fd, &info)
+        let identity = [UInt64(info.st_dev), UInt64(info.st_ino)]
+        guard let stream = fdopendir(fd) else {
+            let why = Self.errorText()
+            close(fd)
+            throw ZarrError(.storage, "cannot list: \(why)", key: prefix)
+        }
+        defer { closedir(stream) }
+        var keys: [String] = [], prefixes: [String] = []
+        errno = 0
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name == "." || name == ".." || Self.isTemporary(name) { continue }
+            var st = stat()
+            guard fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
+            var kind = st.st_mode & S_IFMT
+            if kind == S_IFLNK {
+                guard let resolved = try? resolvedKind(prefix + name) else { continue }  // outside the store, or dangling
+                kind = resolved
+            }
+            if kind == S_IFDIR { prefixes.append(name) } else { keys.append(name) }
+        }
+        return (keys.sorted(), prefixes.sorted(), identity)
+    }
+
+    /// What a link inside the store resolves to (file type bits); throws when it leads outside.
+    func resolvedKind(_ key: String) throws -> mode_t? {
+        var hops = 0
+        let segments = try path(key).map(String.init)
+        guard let target = try resolveLink(segments, upTo: segments.count - 1, key: key, hops: &hops) else { return nil }
+        var st = stat()
+        guard let rootReal = rootRealPath, stat(([rootReal] + target).joined(separator: "/"), &st) == 0 else { return nil }
+        return st.st_mode & S_IFMT
+    }
+
+    /// Names of the temporaries this store writes (and readers skip).
+    public static func isTemporary(_ name: String) -> Bool { name.hasPrefix(".") && name.hasSuffix(".partial") }
 }

@@ -13,12 +13,18 @@ public final class MemoryStore: Store, @unchecked Sendable {
         return Array(value[try range.resolve(count: value.count, key: key)])
     }
 
+    public func size(_ key: String) throws -> Int? {
+        try StoreKey.validate(key)
+        return lock.withLock { values[key]?.count }
+    }
+
     public func set(_ key: String, _ value: [UInt8]) throws {
         try StoreKey.validate(key)
         lock.withLock { values[key] = value }
     }
 
     public func erase(_ key: String) throws {
+        try StoreKey.validate(key)
         _ = lock.withLock { values.removeValue(forKey: key) }
     }
 

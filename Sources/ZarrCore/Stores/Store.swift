@@ -13,6 +13,9 @@ public protocol ReadableStore: Sendable {
     func get(_ key: String, range: ByteRange) throws -> [UInt8]?
     /// The size of a value without reading it; nil when absent.
     func size(_ key: String) throws -> Int?
+    /// As `get(_:range:)`, refusing before it allocates to return more than `limit` bytes
+    /// (a stored size is a claim like any other: a sparse 8 GiB file must not be read).
+    func get(_ key: String, range: ByteRange, limit: Int) throws -> [UInt8]?
 }
 
 public protocol ListableStore: Sendable {
@@ -34,10 +37,32 @@ extension ReadableStore {
 
     public func size(_ key: String) throws -> Int? { try get(key)?.count }
 
+    /// Stores that cannot size a value more cheaply than reading it check after the read.
+    public func get(_ key: String, range: ByteRange, limit: Int) throws -> [UInt8]? {
+        if case .all = range, let n = try size(key) { try StoreLimits.check(n, limit: limit, key: key) }
+        guard let value = try get(key, range: range) else { return nil }
+        try StoreLimits.check(value.count, limit: limit, key: key)
+        return value
+    }
+
     /// Reads and parses a JSON document, naming the key in any error.
     public func getJSON(_ key: String) throws -> JSON? {
-        guard let bytes = try get(key) else { return nil }
+        guard let bytes = try get(key, range: .all, limit: StoreLimits.maxMetadataBytes) else { return nil }
         return try withKey(key) { try JSON.parse(bytes) }
+    }
+}
+
+/// What a store hands out at most, whatever a stored size claims.
+public enum StoreLimits {
+    /// Any one value (a chunk's own bound is usually far lower: `CodecChain.maxStoredSize`).
+    public static let maxValueBytes = CodecChain.defaultDecodeLimit + (1 << 20)
+    /// A metadata document (consolidated metadata of a large hierarchy included).
+    public static let maxMetadataBytes = 256 << 20
+
+    static func check(_ count: Int, limit: Int, key: String) throws {
+        guard count <= limit else {
+            throw ZarrError(.corruptData, "the stored value has \(count) bytes, more than the \(limit) it can hold here", key: key)
+        }
     }
 }
 

@@ -70,6 +70,9 @@ public struct TransposeCodec: ArrayToArrayCodec {
         case .fixed(let bytes):
             let size = itemSize ?? 1
             guard size > 0, !bytes.isEmpty else { return data }
+            guard bytes.count == count * size else {
+                throw ZarrError.corrupt("received \(bytes.count) bytes where shape \(shape) of \(size)-byte elements needs \(count * size)", codec: "transpose")
+            }
             var out = [UInt8](repeating: 0, count: bytes.count)
             bytes.withUnsafeBytes { src in
                 out.withUnsafeMutableBytes { dst in
@@ -83,6 +86,9 @@ public struct TransposeCodec: ArrayToArrayCodec {
             }
             return .fixed(out)
         case .variable(let items):
+            guard items.count == count else {
+                throw ZarrError.corrupt("received \(items.count) elements where shape \(shape) needs \(count)", codec: "transpose")
+            }
             var out = [[UInt8]]()
             out.reserveCapacity(items.count)
             forEachSource { out.append(items[$0]) }

@@ -22,6 +22,13 @@ public struct N5BlockCodec: ArrayToBytesCodec {
 
     public func encodedSize(of decoded: ChunkRepresentation) -> Int? { nil }
 
+    /// A whole block (edge blocks may be stored padded to the full block size) and its header.
+    public func maxEncodedSize(of decoded: ChunkRepresentation) -> Int? {
+        guard let size = decoded.dataType.itemSize, let elements = try? Checked.product(blockSize, "block"),
+              let bytes = try? Checked.multiply(elements, size, "block") else { return nil }
+        return bytes.addingReportingOverflow(8 + 4 * blockSize.count).partialValue
+    }
+
     /// The payload chain for a block of `shape` (array order).
     func payload(_ rep: ChunkRepresentation) -> CodecChain {
         let bytes = BytesCodec(bigEndianComponents: rep.dataType.scalarComponents)
@@ -90,7 +97,7 @@ public struct N5BlockCodec: ArrayToBytesCodec {
         var out = ChunkData.filled(decoded)
         let extent = zip(shape, blockShape).map { min($0, $1) }
         ChunkCopy.copy(data, sourceShape: shape, into: &out, destinationShape: blockShape,
-                       pairs: ChunkCopy.pairs(sourceOrigin: [Int](repeating: 0, count: extent.count), destinationOrigin: [Int](repeating: 0, count: extent.count), extent: extent),
+                       runs: ChunkCopy.runs(sourceOrigin: [Int](repeating: 0, count: extent.count), destinationOrigin: [Int](repeating: 0, count: extent.count), extent: extent),
                        itemSize: decoded.dataType.itemSize ?? 0)
         return out
     }
@@ -118,6 +125,9 @@ public struct N5ObjectBlockCodec: ArrayToBytesCodec {
             throw ZarrError.corrupt("a block of an object dataset must be in object mode (2) with a byte count (N5-20)", codec: name)
         }
         let count = Int(bytes[2]) << 24 | Int(bytes[3]) << 16 | Int(bytes[4]) << 8 | Int(bytes[5])
+        guard count <= CodecChain.defaultDecodeLimit else {
+            throw ZarrError.corrupt("object block claims \(count) bytes, over the \(CodecChain.defaultDecodeLimit)-byte chunk limit", codec: name)
+        }
         let payload = Array(bytes[6...])
         if let compression { return .variable([try compression.decode(payload, expectedSize: count, limit: CodecChain.defaultDecodeLimit)]) }
         guard payload.count == count else { throw ZarrError.corrupt("object block says \(count) bytes, holds \(payload.count)", codec: name) }

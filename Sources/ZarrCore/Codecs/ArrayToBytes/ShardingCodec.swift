@@ -62,6 +62,13 @@ public struct ShardingCodec: ArrayToBytesCodec {
 
     public func encodedSize(of decoded: ChunkRepresentation) -> Int? { nil }
 
+    /// Every inner chunk at its largest, and the index.
+    public func maxEncodedSize(of decoded: ChunkRepresentation) -> Int? {
+        guard let l = try? layout(decoded) else { return nil }
+        let (chunks, overflow) = inner.maxStoredSize(l.innerRepresentation).multipliedReportingOverflow(by: l.count)
+        return overflow ? nil : chunks.addingReportingOverflow(l.indexSize).partialValue
+    }
+
     /// Inner chunk grid positions in C order.
     func positions(_ cps: [Int]) -> [[Int]] {
         var out: [[Int]] = [[]]
@@ -129,7 +136,7 @@ public struct ShardingCodec: ArrayToBytesCodec {
         let entries = try readIndex(indexBytes, l, shardSize: size)
         return try assemble(decoded, l, positions: needed) { i in
             guard let range = entries[i] else { return nil }
-            return try store.get(key, range: .range(offset: range.lowerBound, length: range.count))
+            return try store.get(key, range: .range(offset: range.lowerBound, length: range.count), limit: inner.maxStoredSize(l.innerRepresentation))
         }
     }
 
@@ -146,18 +153,23 @@ public struct ShardingCodec: ArrayToBytesCodec {
             guard let part else { continue }
             let origin = zip(grid[selected[k]], chunkShape).map { $0 * $1 }
             ChunkCopy.copy(part, sourceShape: chunkShape, into: &out, destinationShape: rep.shape,
-                           pairs: ChunkCopy.pairs(sourceOrigin: [Int](repeating: 0, count: chunkShape.count), destinationOrigin: origin, extent: chunkShape),
+                           runs: ChunkCopy.runs(sourceOrigin: [Int](repeating: 0, count: chunkShape.count), destinationOrigin: origin, extent: chunkShape),
                            itemSize: rep.dataType.itemSize ?? 0)
         }
         return out
     }
 
     /// Flat indices of the inner chunks that hold the selected positions of a shard.
-    func innerChunks(covering pairs: [[(local: Int, out: Int)]], _ rep: ChunkRepresentation) -> [Int] {
+    func innerChunks(covering runs: [AxisRun], _ rep: ChunkRepresentation) -> [Int] {
         let cps = zip(rep.shape, chunkShape).map { $0 / $1 }
         var flat: [Int] = [0]
         for d in 0..<cps.count {
-            let used = Set(pairs[d].map { $0.local / chunkShape[d] }).sorted()
+            let run = runs[d], size = chunkShape[d]
+            guard run.count > 0 else { return [] }
+            let first = run.local / size, last = run.lastLocal / size
+            // A step no longer than an inner chunk touches every inner chunk in between;
+            // a longer one touches a different inner chunk with each element.
+            let used = run.localStep <= size ? Array(first...last) : (0..<run.count).map { (run.local + $0 * run.localStep) / size }
             flat = flat.flatMap { f in used.map { f * cps[d] + $0 } }
         }
         return flat
@@ -173,7 +185,7 @@ public struct ShardingCodec: ArrayToBytesCodec {
             var part = emptyChunk
             let origin = zip(grid[i], chunkShape).map { $0 * $1 }
             ChunkCopy.copy(data, sourceShape: decoded.shape, into: &part, destinationShape: chunkShape,
-                           pairs: ChunkCopy.pairs(sourceOrigin: origin, destinationOrigin: [Int](repeating: 0, count: chunkShape.count), extent: chunkShape),
+                           runs: ChunkCopy.runs(sourceOrigin: origin, destinationOrigin: [Int](repeating: 0, count: chunkShape.count), extent: chunkShape),
                            itemSize: decoded.dataType.itemSize ?? 0)
             return part == emptyChunk ? nil : try inner.encode(part, l.innerRepresentation)  // SH-06: all-fill chunks are left empty
         }

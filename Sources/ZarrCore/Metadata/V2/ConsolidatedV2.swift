@@ -59,6 +59,11 @@ public struct ConsolidatedStore: ReadableStore {
         return try base.get(key, range: range)
     }
 
+    public func get(_ key: String, range: ByteRange, limit: Int) throws -> [UInt8]? {
+        if metadata[key] != nil { return try get(key, range: range) }
+        return try base.get(key, range: range, limit: limit)
+    }
+
     public func size(_ key: String) throws -> Int? {
         if let value = metadata[key] { return value.count }
         return try base.size(key)

@@ -17,7 +17,10 @@ struct NodeCheck {
             guard let j = try store.getJSON(key) else { return nil }
             guard j.objectValue != nil else { add(rule, key, "not a JSON object"); return nil }
             return j
-        } catch let e as ZarrError { add(rule, key, e.message); return nil } catch { add(rule, key, "\(error)"); return nil }
+        } catch let e as ZarrError {
+            add(e.kind == .storage ? "structure.unreadable" : rule, key, e.message)
+            return nil
+        } catch { add(rule, key, "\(error)"); return nil }
     }
 
     var ancestors: [String] {

@@ -66,6 +66,10 @@ public enum Rules {
         r("structure.partial-write", .warning, "V3-103", "a leftover temporary file of an interrupted write"),
         r("structure.depth", .error, "V3-03", "the hierarchy is nested absurdly deep"),
         r("structure.symlink-loop", .warning, "V3-107", "a symbolic link leads back into the store"),
+        r("structure.link-outside", .error, "ST-04", "a symbolic link resolves outside the store (never followed)"),
+        r("structure.special-file", .error, "V3-107", "a FIFO, socket or device where a value is expected (never read)"),
+        r("structure.unreadable", .error, "ST-10", "a directory or file cannot be read (permission or I/O error): not checked"),
+        r("structure.no-metadata", .error, "V3-01", "no Zarr or N5 metadata anywhere in the store"),
         // Consolidated metadata.
         r("consolidated.invalid", .error, "CM-01", ".zmetadata is not consolidated format 1 with a metadata object"),
         r("consolidated.path-invalid", .error, "CM-05", "a consolidated key names a path outside the store or an unknown kind"),

@@ -37,6 +37,9 @@ public struct Validator {
         let store = FilesystemStore(root: root)
         var nodes = 0, chunks = 0
         let nodeDirectories = walk.nodeDirectories()
+        if nodeDirectories.isEmpty {
+            sink.add(Finding("structure.no-metadata", ".", "no Zarr or N5 metadata found at \(root) (.zarray, .zgroup, zarr.json or attributes.json)"))
+        }
         for directory in nodeDirectories {
             nodes += 1
             let checked = NodeCheck(store: store, directory: directory, walk: walk, sink: sink)
@@ -76,6 +79,8 @@ public struct Validator {
     }
 
     static func dataRule(_ e: ZarrError) -> String {
+        if e.kind == .storage { return "structure.unreadable" }
+        if e.message.contains("it can hold here") { return "data.chunk.size" }
         if e.codec == "sharding_indexed" && e.message.contains("index") || e.message.hasPrefix("shard") { return "shard.index" }
         if e.message.contains("checksum") { return "data.checksum" }
         if e.codec == "n5" { return "n5.block.header" }

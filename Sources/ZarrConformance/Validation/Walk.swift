@@ -1,11 +1,17 @@
 import Foundation
 import ZarrCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// The store's files, found without trusting it: a depth limit, no link followed back into the
-/// store, every name checked.
+/// The store's files, found without trusting it: a depth limit, every name checked, nothing
+/// opened but directories. A link is followed only when it resolves inside the store (once
+/// per directory, by device and inode); a link out of the store, a FIFO, socket or device, and
+/// a directory that cannot be read are findings, and are never read or walked.
 struct Walk {
     let root: String
-    /// File keys relative to the root, `/`-separated, sorted.
+    /// File keys relative to the root, `/`-separated, sorted: only regular files (or links to
+    /// regular files inside the store).
     private(set) var files: [String] = []
     /// Files per directory ("" for the root).
     private(set) var byDirectory: [String: Set<String>] = [:]
@@ -14,24 +20,41 @@ struct Walk {
 
     init(root: String, maxDepth: Int, sink: FindingSink) {
         self.root = root
-        let fm = FileManager.default
-        let rootReal = (root as NSString).resolvingSymlinksInPath
-        var visited = Set([rootReal])
+        let rootReal = Self.realPath(root) ?? root
+        var visited = Set<[UInt64]>()
+        if let id = Self.identity(root) { visited.insert(id) }
         var stack: [(String, Int)] = [("", 0)]
         while let (directory, depth) = stack.popLast() {
             let full = directory.isEmpty ? root : root + "/" + directory
-            guard let names = try? fm.contentsOfDirectory(atPath: full) else { continue }
+            let names: [String]
+            do { names = try FileManager.default.contentsOfDirectory(atPath: full) } catch {
+                sink.add(Finding("structure.unreadable", directory.isEmpty ? "." : directory, "cannot list the directory: \(Self.reason(error))"))
+                continue
+            }
             for name in names.sorted() {
                 let key = directory.isEmpty ? name : directory + "/" + name
                 if name.contains("\\") || name.unicodeScalars.contains(where: { $0.value < 0x20 }) {
                     sink.add(Finding("structure.key.invalid", key, "the name has a backslash or a control character"))
                 }
                 if Self.isPartialWrite(name) { sink.add(Finding("structure.partial-write", key, "a leftover temporary file")) }
-                var isDirectory: ObjCBool = false
-                guard fm.fileExists(atPath: full + "/" + name, isDirectory: &isDirectory) else { continue }  // a dangling link
-                if isDirectory.boolValue {
-                    let real = (full + "/" + name as NSString).resolvingSymlinksInPath
-                    guard visited.insert(real).inserted else {
+                let path = full + "/" + name
+                var info = stat()
+                guard lstat(path, &info) == 0 else { continue }
+                if (info.st_mode & S_IFMT) == S_IFLNK {
+                    guard let target = Self.realPath(path) else {
+                        if errno == ENOENT || errno == ENOTDIR { continue }  // a dangling link: an absent key
+                        sink.add(Finding("structure.unreadable", key, "a symbolic link that cannot be resolved: \(String(cString: strerror(errno)))"))
+                        continue
+                    }
+                    guard target == rootReal || target.hasPrefix(rootReal == "/" ? "/" : rootReal + "/") else {
+                        sink.add(Finding("structure.link-outside", key, "a symbolic link to \(target), outside the store: not followed"))
+                        continue
+                    }
+                    guard stat(path, &info) == 0 else { continue }
+                }
+                switch info.st_mode & S_IFMT {
+                case S_IFDIR:
+                    guard visited.insert([UInt64(info.st_dev), UInt64(info.st_ino)]).inserted else {
                         sink.add(Finding("structure.symlink-loop", key, "links to a directory already walked"))
                         continue
                     }
@@ -40,13 +63,32 @@ struct Walk {
                         continue
                     }
                     stack.append((key, depth + 1))
-                } else {
+                case S_IFREG:
                     files.append(key)
                     byDirectory[directory, default: []].insert(name)
+                default:
+                    sink.add(Finding("structure.special-file", key, "not a regular file (a FIFO, socket or device): not read"))
                 }
             }
         }
         files.sort()
+    }
+
+    static func realPath(_ path: String) -> String? {
+        guard let p = realpath(path, nil) else { return nil }
+        defer { free(p) }
+        return String(cString: p)
+    }
+
+    static func identity(_ path: String) -> [UInt64]? {
+        var info = stat()
+        return stat(path, &info) == 0 ? [UInt64(info.st_dev), UInt64(info.st_ino)] : nil
+    }
+
+    static func reason(_ error: Error) -> String {
+        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+        if let code = underlying?.code, underlying?.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(code))) }
+        return (error as NSError).localizedDescription
     }
 
     static func isPartialWrite(_ name: String) -> Bool {

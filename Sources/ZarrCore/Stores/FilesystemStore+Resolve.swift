@@ -92,6 +92,9 @@ extension FilesystemStore {
                 }
                 if code == ENOENT || code == ENOTDIR { return nil }
                 if code == EACCES { throw ZarrError(.storage, "cannot open: permission denied", key: key) }
+                if code == ENXIO || code == ENODEV || code == EOPNOTSUPP {
+                    throw ZarrError(.storage, "not a regular file (a FIFO, socket or device)", key: key)
+                }
                 throw ZarrError(.storage, "cannot open: \(Self.errorText(code))", key: key)
             }
             var info = stat()

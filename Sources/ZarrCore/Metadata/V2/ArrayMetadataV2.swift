@@ -136,8 +136,11 @@ public struct ArrayMetadataV2: Equatable, Sendable {
                 }
                 if let typed = c as? V2TypedFilter { current = typed.encodedV2Type }
                 codecs.append(codec)
-            case .arrayToBytes:
+            case .arrayToBytes(let c):
                 guard !haveArrayToBytes else { throw ZarrError.metadata("two object or packing codecs in one chain", field: "filters") }
+                if c is VLenCodec, !current.dataType.isVariableLength {
+                    throw ZarrError(.invalidMetadata, "encodes variable-length (|O) arrays, not dtype \(dtype.json.serialized()) (V2-38)", codec: c.name, field: "filters")
+                }
                 haveArrayToBytes = true
                 bytesItemSize = 1
                 codecs.append(codec)

@@ -97,15 +97,21 @@ struct Cat: ParsableCommand {
     @Option(name: .customLong("array_path"), help: "The array's store directory.") var arrayPath: String
     @OptionGroup var options: NodeOptions
 
+    /// Streams: one slab of chunk rows in memory at a time, output flushed every 64 KiB.
     func run() throws {
-        let lines: [JSON] = try readOrExit {
-            let array = try options.openArray(arrayPath)
-            return array.elementsJSON(try array.read())
-        }
         var out = ""
-        for line in lines {
-            out += line.serialized() + "\n"
-            if out.utf8.count > 1 << 16 { FileHandle.standardOutput.write(Data(out.utf8)); out = "" }
+        try readOrExit {
+            let array = try options.openArray(arrayPath)
+            try array.forEachSlab { slab, _ in
+                for line in array.elementsJSON(slab) {
+                    out += line.serialized()
+                    out += "\n"
+                    if out.utf8.count > 1 << 16 {
+                        FileHandle.standardOutput.write(Data(out.utf8))
+                        out = ""
+                    }
+                }
+            }
         }
         FileHandle.standardOutput.write(Data(out.utf8))
     }

@@ -23,26 +23,13 @@ public enum CanonicalDigest {
     /// Streams the array one slab of chunk rows at a time, so memory stays at one chunk row.
     public static func compute(_ array: ZarrArray) throws -> Result {
         var hasher = SHA256()
-        let shape = array.shape
-        guard try Checked.product(shape, "array element count") <= maxElements else {
-            throw ZarrError(.invalidArgument, "an array of \(shape.map(String.init).joined(separator: "×")) elements is too large to digest here (limit 2^34)")
+        guard try Checked.product(array.shape, "array element count") <= maxElements else {
+            throw ZarrError(.invalidArgument, "an array of \(array.shape.map(String.init).joined(separator: "×")) elements is too large to digest here (limit 2^34 elements)")
         }
         var count = 0
-        func feed(_ data: ChunkData) { update(&hasher, with: data) }
-        if shape.isEmpty || shape.contains(0) {
-            let data = try array.read()
-            feed(data)
-            count = shape.reduce(1, *)
-        } else {
-            let step = array.chunkShape[0]
-            var start = 0
-            while start < shape[0] {
-                let stop = min(start + step, shape[0])
-                let slab = [Slice(start, stop)] + shape.dropFirst().map { Slice.all($0) }
-                feed(try array.read(slab))
-                count += (stop - start) * shape.dropFirst().reduce(1, *)
-                start = stop
-            }
+        try array.forEachSlab { data, elements in
+            update(&hasher, with: data)
+            count += elements
         }
         let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         return Result(sha256: digest, elementCount: count)

@@ -14,6 +14,7 @@ build: setup
 
 test: build
 	$(SWIFT) test --disable-swift-testing
+	python3 Vectors/hostile/run.py $(BIN)
 	$(BIN) run --output .work/test-reports --work .work/test-run --fail-on mismatch
 
 conformance: build

@@ -137,6 +137,17 @@ final class ValidatorTests: XCTestCase {
                     try FilesystemStore(root: root).set(key, Array(block.prefix(12)) + Array(try LZ4.compress(body, acceleration: 1).dropFirst(4)))
                 }
             }),
+            ("structure.link-outside", .v2, { root in
+                try FileManager.default.createSymbolicLink(atPath: root + "/a/linked", withDestinationPath: "/etc/hostname")
+            }),
+            ("structure.special-file", .v2, { root in XCTAssertEqual(mkfifo(root + "/a/fifo", 0o644), 0) }),
+            ("structure.unreadable", .v2, { root in  // as root, permissions cannot deny a read: a link loop cannot be read either
+                try FileManager.default.createSymbolicLink(atPath: root + "/a/loop", withDestinationPath: "loop")
+            }),
+            ("structure.no-metadata", .v2, { root in
+                for name in try FileManager.default.contentsOfDirectory(atPath: root) { try FileManager.default.removeItem(atPath: root + "/" + name) }
+                try self.put(root, "notes.txt", "no Zarr here")
+            }),
             ("producer.zgroup-extra-keys", .v2, { try self.put($0, ".zgroup", #"{"zarr_format":2,"consolidated_metadata":null}"#) }),
         ]
     }

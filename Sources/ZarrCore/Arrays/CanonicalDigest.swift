@@ -24,7 +24,7 @@ public enum CanonicalDigest {
     public static func compute(_ array: ZarrArray) throws -> Result {
         var hasher = SHA256()
         guard try Checked.product(array.shape, "array element count") <= maxElements else {
-            throw ZarrError(.invalidArgument, "an array of \(array.shape.map(String.init).joined(separator: "×")) elements is too large to digest here (limit 2^34 elements)")
+            throw ZarrError(.invalidArgument, "an array of \(array.shape.map(String.init).joined(separator: "×")) elements is too large to digest here (limit 2^34 elements)", key: array.metadataKey)
         }
         var count = 0
         try array.forEachSlab { data, elements in

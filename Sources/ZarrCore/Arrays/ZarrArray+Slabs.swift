@@ -1,4 +1,7 @@
 extension ZarrArray {
+    /// The key of this array's metadata document: what errors about the array as a whole name.
+    public var metadataKey: String { NodePath.prefix(path) + metadata.metadataKeyName }
+
     /// Chunks a whole-array pass (digest, cat) may visit, stored or not: past this the pass is
     /// refused before any work, since tiny chunks on a huge shape would run for hours.
     public static let maxChunksPerPass = SelectionPlan.maxChunks
@@ -8,7 +11,7 @@ extension ZarrArray {
     public func forEachSlab(_ body: (ChunkData, Int) throws -> Void) throws {
         let chunks = try Checked.product(gridShape, "chunk count")
         guard chunks <= Self.maxChunksPerPass else {
-            throw ZarrError(.invalidArgument, "the array has \(chunks) chunks, more than the \(Self.maxChunksPerPass) one pass may visit (the per-pass limit)")
+            throw ZarrError(.invalidArgument, "the array has \(chunks) chunks, more than the \(Self.maxChunksPerPass) one pass may visit (the per-pass limit)", key: metadataKey)
         }
         if shape.isEmpty || shape.contains(0) {
             try body(try read(), shape.reduce(1, *))

@@ -64,7 +64,7 @@ public final class ZarrArray: @unchecked Sendable {
         }
         let array = try ZarrArray(store: store, path: path, metadata: metadata, registry: registry)
         try ZarrGroup.ensureAncestors(store: store, of: path, format: metadata.format)
-        try store.set(NodePath.prefix(path) + metadata.metadataKeyName, metadata.document.bytes())
+        try store.set(array.metadataKey, metadata.document.bytes())
         return array
     }
 
@@ -119,9 +119,9 @@ public final class ZarrArray: @unchecked Sendable {
         // A selection is materialised in memory: one past the decode limit is refused before
         // anything is planned or allocated (an absurd shape must not exhaust memory).
         guard try Checked.multiply(outCount, max(dataType.itemSize ?? 16, 1), "selection bytes") <= CodecChain.defaultDecodeLimit else {
-            throw ZarrError(.invalidArgument, "a selection of \(outCount) elements exceeds the \(CodecChain.defaultDecodeLimit)-byte in-memory limit; read it in parts")
+            throw ZarrError(.invalidArgument, "a selection of \(outCount) elements exceeds the \(CodecChain.defaultDecodeLimit)-byte in-memory limit; read it in parts", key: metadataKey)
         }
-        let plan = try SelectionPlan(slices, grid: spec.grid)
+        let plan = try withKey(metadataKey) { try SelectionPlan(slices, grid: spec.grid) }
         let outStrides = Selection.cStrides(outShape)
         if let itemSize = dataType.itemSize {
             var out = [UInt8](repeating: 0, count: try Checked.multiply(outCount, itemSize, "selection bytes"))
@@ -177,7 +177,7 @@ public final class ZarrArray: @unchecked Sendable {
                 throw ZarrError(.invalidArgument, "data has \(items.count) items, the selection needs \(outCount) of a variable-length type")
             }
         }
-        let plan = try SelectionPlan(slices, grid: spec.grid)
+        let plan = try withKey(metadataKey) { try SelectionPlan(slices, grid: spec.grid) }
         let itemSize = dataType.itemSize ?? 0
         try Parallel.forEach(plan.count) { i in
             let (indices, runs) = plan.chunk(i)
@@ -209,7 +209,7 @@ public final class ZarrArray: @unchecked Sendable {
             guard let indices = parseChunkKey(rest), zip(indices, newGrid).contains(where: { $0 >= $1 }) else { continue }
             try store.erase(key)
         }
-        try store.set(NodePath.prefix(path) + metadata.metadataKeyName, newMetadata.document.bytes())
+        try store.set(metadataKey, newMetadata.document.bytes())
         return resized
     }
 

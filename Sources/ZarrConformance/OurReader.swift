@@ -47,7 +47,7 @@ public enum OurWriter {
         guard case .array(let array) = try ZarrNode.open(store: source, path: c.node, consolidated: c.consolidated) else {
             throw ZarrError(.notFound, "not an array", key: c.node)
         }
-        let target = FilesystemStore(root: destination)
+        let target = FilesystemStore(root: destination, durable: false)  // scratch, rewritten every run
         let copy: ZarrArray
         switch array.metadata {
         case .v2(let metadata):

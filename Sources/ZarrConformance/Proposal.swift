@@ -73,7 +73,7 @@ public struct Proposal: Sendable {
         let fm = FileManager.default
         try? fm.removeItem(atPath: root)
         try fm.createDirectory(atPath: root, withIntermediateDirectories: true)
-        let store = FilesystemStore(root: root)
+        let store = FilesystemStore(root: root, durable: false)  // scratch, rewritten every run
         try store.set(metadataKey, metadata.bytes())
         if format == "v3", !node.isEmpty { try ZarrGroup.ensureAncestors(store: store, of: node, format: "v3") }
         var expectation: Case.Expectation

@@ -9,9 +9,16 @@ import ZarrCore
 struct ZarrConformanceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zarr-conformance",
-        abstract: "A reference implementation of Zarr v2 and a conformance suite.",
-        subcommands: [Info.self, Digest.self, Cat.self, Run.self, Cases.self, Validate.self]
+        abstract: "A reference implementation of Zarr v2, v3 and N5, and a conformance suite.",
+        discussion: "Exit codes: 0 success, 1 findings or mismatches, 2 usage error, 3 the store could not be read.",
+        version: versionText,
+        subcommands: [Info.self, Digest.self, Cat.self, Diff.self, Run.self, Cases.self, Validate.self]
     )
+
+    /// The tool's version and those of the codec libraries it links (as loaded at run time).
+    static var versionText: String {
+        "zarr-conformance \(OurReader.version)\n" + CodecLibraries.versions.map { "  \($0.name) \($0.version)" }.joined(separator: "\n")
+    }
 
     /// Maps ArgumentParser's usage failures (EX_USAGE, 64) to this tool's exit code 2.
     static func main() {
@@ -68,7 +75,16 @@ struct Info: ParsableCommand {
         let summary = try readOrExit { try NodeInfo.describe(try options.open(path)) }
         if json { print(summary.serialized(indent: 2)); return }
         for (key, value) in summary.objectValue ?? JSONObject() {
-            print("\(key): \(value.stringValue ?? value.serialized())")
+            switch key {
+            case "tree": print((value.arrayValue ?? []).compactMap(\.stringValue).joined(separator: "\n"))
+            case "members": continue  // the tree shows them
+            case "attributes":
+                let keys = value.objectValue?.keys ?? []
+                print("attributes: \(keys.count)" + (keys.isEmpty ? "" : " (" + keys.prefix(8).joined(separator: ", ") + (keys.count > 8 ? ", …" : "") + ")"))
+            case "storage":
+                for (k, v) in value.objectValue ?? JSONObject() { print("\(k): \(v.serialized())") }
+            default: print("\(key): \(value.stringValue ?? value.serialized())")
+            }
         }
     }
 }

@@ -1,10 +1,13 @@
 import Foundation
 import ZarrConformance
 
-/// Progress on a terminal (one rewritten line); plain lines on stderr otherwise.
+/// Progress on a terminal (one rewritten line); plain lines on stderr otherwise. Colours and
+/// bars only on a terminal, and never when NO_COLOR is set (https://no-color.org).
 enum Progress {
+    static var fancy: Bool { isatty(STDOUT_FILENO) == 1 && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty }
+
     static func reporter() -> (String) -> Void {
-        guard isatty(STDOUT_FILENO) == 1 else { return { FileHandle.standardError.write(Data("… \($0)\n".utf8)) } }
+        guard fancy else { return { FileHandle.standardError.write(Data("… \($0)\n".utf8)) } }
         var step = 0
         return { message in
             step += 1
@@ -16,7 +19,7 @@ enum Progress {
 
     /// For proposals: every implementation's verdict on each case, one line each.
     static func printVerdicts(_ results: [CellResult]) {
-        if isatty(STDOUT_FILENO) == 1 { print("") }
+        if fancy { print("") }
         for id in Set(results.map(\.caseID)).sorted() {
             print(id)
             for cell in results.filter({ $0.caseID == id }).sorted(by: { $0.reader < $1.reader }) {

@@ -11,7 +11,8 @@ struct Run: ParsableCommand {
 
     enum FailOn: String, ExpressibleByArgument { case mismatch, error, never }
 
-    @Option(help: "The Vectors/ folder.") var vectors = "Vectors"
+    @Option(name: [.customLong("catalog"), .customLong("vectors")], help: "The Vectors/ folder: its catalog/, fixtures/ and cases/ (default: Vectors in the current directory).")
+    var vectors = "Vectors"
     @Option(help: "Where the reports go.") var output = "Reports"
     @Option(help: "Scratch folder for the stores this implementation writes.") var work = ".work/run"
     @Option(help: "Only cases of this format (v2, v3, n5).") var format: String?
@@ -24,9 +25,23 @@ struct Run: ParsableCommand {
     @Option(help: "Exit 1 when a cell involving this implementation is a mismatch or wrongly accepted (mismatch), also an error (error), or never.")
     var failOn: FailOn = .never
 
+    func validate() throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: vectors + "/catalog", isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("no case catalog at \(vectors)/catalog: run from the repository's root, or give --catalog DIR (the Vectors/ folder)")
+        }
+    }
+
     func run() throws {
         let readerFilter = reader
         let peers = noPeers ? [] : Peer.all.filter { readerFilter == nil || $0.label.contains(readerFilter ?? "") }
+        // Missing peers are named, never silently dropped (their cells say why, too).
+        if !noPeers {
+            let found = peers.filter(\.isAvailable), missing = peers.filter { !$0.isAvailable }
+            var line = "peers: \(found.map(\.label).joined(separator: ", "))"
+            if !missing.isEmpty { line += "; unavailable: " + missing.map { "\($0.label) (\($0.python) is missing: run make setup)" }.joined(separator: ", ") }
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
         var runner = Runner(vectors: vectors, workDirectory: work, peers: peers)
         let format = self.format, pattern = idPattern, writerPattern = writer
         runner.filter = { c in
@@ -36,6 +51,11 @@ struct Run: ParsableCommand {
         runner.onlyProposals = !caseFiles.isEmpty
         runner.progress = Progress.reporter()
         let results = try readOrExit { try runner.run() }
+        guard !results.isEmpty else {
+            // Running nothing is never a success.
+            FileHandle.standardError.write(Data("error: no case matches the filters: nothing was run\n".utf8))
+            throw ExitCode(2)
+        }
         let divergences = try readOrExit { try Divergence.load(vectors: vectors) }
         let coverage = try readOrExit { try Coverage.compute(vectors: vectors, cases: Catalog.load(vectors: vectors)) }
         let ours = results.judgingUs(OurReader.label, divergences: divergences)

@@ -23,11 +23,12 @@ struct Validate: ParsableCommand {
         guard let path else { throw ValidationError("a store path is required") }
         var validator = Validator()
         validator.metadataOnly = metadataOnly
-        if isatty(STDERR_FILENO) == 1 {
+        let live = isatty(STDERR_FILENO) == 1 && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        if live {
             validator.progress = { FileHandle.standardError.write(Data("\r\u{1B}[2K… \($0)".utf8)) }
         }
         let report = try readOrExit { try validator.validate(root: path) }
-        if isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+        if live { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
         let level: Rule.Severity? = failOn == .never ? nil : failOn == .warning ? .warning : .error
         let valid = !report.findings.contains { $0.severity == .error }
         switch format {

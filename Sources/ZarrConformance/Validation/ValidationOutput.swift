@@ -5,7 +5,10 @@ import ZarrCore
 public enum ValidationOutput {
     public static func text(_ report: Validator.Report, path: String) -> String {
         var out = ""
-        for f in report.findings { out += "\(f.severity.rawValue): \(f.rule) [\(f.spec)] \(f.path.isEmpty ? path : f.path): \(f.message)\n" }
+        for f in report.findings {
+            out += "\(f.severity.rawValue): \(f.rule) [\(f.spec)] \(f.path.isEmpty ? path : f.path): \(f.message)\n"
+            if !Rules.hint(f.rule).isEmpty { out += "  fix: \(Rules.hint(f.rule))\n" }
+        }
         let errors = report.findings.filter { $0.severity == .error }.count, warnings = report.findings.filter { $0.severity == .warning }.count
         out += "\(report.nodes) nodes, \(report.chunks) chunks: \(errors) errors, \(warnings) warnings\n"
         return out
@@ -13,7 +16,7 @@ public enum ValidationOutput {
 
     static func findingJSON(_ f: Finding) -> JSON {
         .object(JSONObject([("rule", .string(f.rule)), ("severity", .string(f.severity.rawValue)), ("path", .string(f.path)),
-                            ("message", .string(f.message)), ("spec", .string(f.spec))]))
+                            ("message", .string(f.message)), ("spec", .string(f.spec)), ("hint", .string(Rules.hint(f.rule)))]))
     }
 
     public static func json(_ report: Validator.Report, valid: Bool) -> JSON {
@@ -45,7 +48,7 @@ public enum ValidationOutput {
     /// SARIF 2.1.0, for code-scanning dashboards.
     public static func sarif(_ report: Validator.Report, path: String) -> JSON {
         let rules: [JSON] = Rules.all.map { r in
-            .object(JSONObject([("id", .string(r.id)), ("shortDescription", ["text": .string(r.summary)]),
+            .object(JSONObject([("id", .string(r.id)), ("shortDescription", ["text": .string(r.summary)]), ("help", ["text": .string(Rules.hint(r.id))]),
                                 ("properties", ["checklist": .string(r.spec)]),
                                 ("defaultConfiguration", ["level": .string(r.severity == .info ? "note" : r.severity.rawValue)])]))
         }

@@ -31,7 +31,13 @@ public enum NodeInfo {
                 o["compressor"] = m.compressor
             }
             o["codec_chain"] = .array(a.codecs.codecs.map { .string($0.name) })
+            if let sharding = a.codecs.arrayToBytes as? ShardingCodec {
+                o["shard_shape"] = .array(a.chunkShape.map { .int($0) })
+                o["inner_chunk_shape"] = .array(sharding.chunkShape.map { .int($0) })
+                o["inner_codecs"] = .array(sharding.inner.codecs.map { .string($0.name) })
+            }
             o["attributes"] = .object(try a.attributes)
+            if let storage = try storage(a) { o["storage"] = storage }
             return .object(o)
         case .group(let g):
             var o = JSONObject()
@@ -40,6 +46,7 @@ public enum NodeInfo {
             o["path"] = .string(g.path)
             o["members"] = .array(try g.members().map { .object(JSONObject([("name", .string($0.name)), ("node_type", .string($0.kind))])) })
             o["attributes"] = .object(try g.attributes)
+            o["tree"] = .array(try tree(g).map { .string($0) })
             return .object(o)
         }
     }

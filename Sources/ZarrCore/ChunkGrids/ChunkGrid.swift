@@ -43,7 +43,7 @@ public enum ChunkGrid: Equatable, Sendable {
     }
 
     /// (chunk index, index within the chunk, the chunk's length) of element `i` along `axis` (EX-G04).
-    func locator(axis: Int) -> (Int) -> (chunk: Int, local: Int, extent: Int) {
+    public func locator(axis: Int) -> (Int) -> (chunk: Int, local: Int, extent: Int) {
         switch self {
         case .regular(let g), .clipped(let g, _):
             let size = g.chunkShape[axis]

@@ -2,6 +2,8 @@ import CZarrBlosc
 
 /// Blosc 1 containers (BL-01…BL-07) through the system c-blosc; the `_ctx` calls are thread-safe.
 enum Blosc {
+    static var libraryVersion: String { String(cString: blosc_get_version_string()) }
+
     static let headerSize = 16
 
     static var compressors: [String] {

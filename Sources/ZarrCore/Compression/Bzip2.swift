@@ -2,6 +2,8 @@ import CZarrBzip2
 
 /// bzip2 streams through the system libbz2; several concatenated streams decode as one.
 enum Bzip2 {
+    static var libraryVersion: String { String(String(cString: BZ2_bzlibVersion()).prefix { $0 != "," }) }
+
     static func compress(_ input: [UInt8], level: Int) throws -> [UInt8] {
         var stream = bz_stream()
         guard BZ2_bzCompressInit(&stream, Int32(min(max(level, 1), 9)), 0, 0) == BZ_OK else {

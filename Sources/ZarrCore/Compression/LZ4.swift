@@ -2,6 +2,8 @@ import CZarrLZ4
 
 /// Raw LZ4 blocks, as numcodecs frames them: a u32 LE decoded size, then one block (NC-07).
 enum LZ4 {
+    static var libraryVersion: String { String(cString: LZ4_versionString()) }
+
     static func compress(_ input: [UInt8], acceleration: Int) throws -> [UInt8] {
         guard input.count <= Int(LZ4_MAX_INPUT_SIZE) else { throw ZarrError(.invalidArgument, "input too large for lz4", codec: "lz4") }
         let bound = Int(LZ4_compressBound(Int32(input.count)))

@@ -2,6 +2,8 @@ import CZarrLZMA
 
 /// xz (format 1), legacy .lzma "alone" (format 2) and raw (format 3) streams through liblzma (NC-06).
 enum LZMA {
+    static var libraryVersion: String { String(cString: lzma_version_string()) }
+
     enum Format: Int { case xz = 1, alone = 2, raw = 3 }
 
     /// One entry of a raw filter chain, as numcodecs writes them (`{"id": 33, "preset": 1}`).

@@ -2,6 +2,8 @@ import CZarrZlib
 
 /// zlib (RFC 1950), gzip (RFC 1952) and raw checksums, through the system zlib.
 enum Zlib {
+    static var libraryVersion: String { String(cString: zlibVersion()) }
+
     enum Container {
         case zlib, gzip
         var windowBits: Int32 { self == .zlib ? 15 : 31 }

@@ -2,6 +2,8 @@ import CZarrZstd
 
 /// Zstandard (RFC 8878) through the system libzstd.
 enum Zstd {
+    static var libraryVersion: String { String(cString: ZSTD_versionString()) }
+
     static func compress(_ input: [UInt8], level: Int, checksum: Bool) throws -> [UInt8] {
         guard let cctx = ZSTD_createCCtx() else { throw ZarrError(.storage, "out of memory", codec: "zstd") }
         defer { ZSTD_freeCCtx(cctx) }

@@ -1,0 +1,7 @@
+/// The C libraries the codecs link, with the versions loaded at run time (for `--version`).
+public enum CodecLibraries {
+    public static var versions: [(name: String, version: String)] {
+        [("zlib", Zlib.libraryVersion), ("zstd", Zstd.libraryVersion), ("c-blosc", Blosc.libraryVersion),
+         ("lz4", LZ4.libraryVersion), ("bzip2", Bzip2.libraryVersion), ("liblzma", LZMA.libraryVersion)]
+    }
+}

@@ -254,3 +254,15 @@ extension ValidatorTests {
         XCTAssertTrue(try validate(v3).contains { $0.severity == .error })
     }
 }
+
+extension ValidatorTests {
+    func testZarrPython3HierarchiesAreNotMislabelled() throws {
+        let fixtures = FixtureTests.vectors + "/fixtures/v2/zarr-python-3.1.6"
+        // Nested groups consolidated by zarr-python 3: its extra inline members are not staleness.
+        XCTAssertEqual(try validate(fixtures + "/consolidated-nested-groups.zarr"), [])
+        // A write killed mid-way leaves `0.<hex>.partial`: a leftover temporary, not a malformed key.
+        let findings = try validate(fixtures + "/leftover-partial-write.zarr")
+        XCTAssertEqual(findings.map(\.rule), ["structure.partial-write"])
+        XCTAssertTrue(findings.first?.path.hasSuffix(".partial") ?? false)
+    }
+}

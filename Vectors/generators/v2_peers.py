@@ -104,8 +104,41 @@ class Z5pyV2(Writer):
         return ds[tuple(slice(None) for _ in ds.shape)]
 
 
+def consolidated_nested(zp):
+    """A v2 hierarchy of nested groups consolidated by zarr-python 3, which writes inline
+    `consolidated_metadata` members into the nested groups' entries of .zmetadata (CM-10)."""
+    import zarr
+    d = os.path.join(zp.fixtures, "consolidated-nested-groups.zarr")
+    root = zarr.open_group(d, mode="w", zarr_format=2)
+    root.attrs["title"] = "nested"
+    data = values("float64", (20, 15))
+    root.create_group("g1").create_group("g2").create_array("arr", shape=data.shape, chunks=(7, 6), dtype="float64")[...] = data
+    zarr.consolidate_metadata(d, zarr_format=2)
+    got = zarr.open_consolidated(d, mode="r", zarr_format=2)["g1/g2/arr"][...]
+    zp.cases.append(entry(f"v2/{zp.label}/consolidated-nested-groups", "v2", ["CM-04", "CM-10", "V2-61"], d, readable(got, got, data),
+                          zp.meta, node="g1/g2/arr", consolidated=True))
+
+
+def leftover_partial(zp):
+    """zarr-python 3 killed while replacing a chunk: its temporary `0.<hex>.partial` stays next
+    to the chunk it was replacing (which still holds the old data)."""
+    import subprocess
+    import zarr
+    d = os.path.join(zp.fixtures, "leftover-partial-write.zarr")
+    data = values("int32", (20, 15))
+    zarr.create_array(d, shape=data.shape, chunks=(7, 6), dtype="int32", zarr_format=2, compressors=None)[...] = data
+    kill = ("import os, pathlib, zarr; pathlib.Path.replace = lambda self, target: os._exit(0); "
+            f"zarr.open_array({d!r}, mode='r+', zarr_format=2)[0:7, 0:6] = -1")
+    subprocess.run([sys.executable, "-c", kill], check=True)
+    assert any(n.endswith(".partial") for n in os.listdir(d)), "the write left no temporary file"
+    got = zarr.open_array(d, mode="r", zarr_format=2)[...]
+    zp.cases.append(entry(f"v2/{zp.label}/leftover-partial-write", "v2", ["V3-103", "ST-01"], d, readable(got, got, data), zp.meta))
+
+
 def generate():
     zp = ZarrPython3()
+    consolidated_nested(zp)
+    leftover_partial(zp)
     for dt in DTYPES + ["float16", "<U4", "S3", "M8[ns]"]:
         zp.case(f"dtype-{dt.replace('<', '').replace('[', '_').replace(']', '')}", ["V2-30", "V2-31"], dtype=dt)
     for label, comp in [("blosc", numcodecs.Blosc()), ("zstd", numcodecs.Zstd(level=3)), ("gzip", numcodecs.GZip(level=5)),

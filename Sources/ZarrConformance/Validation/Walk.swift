@@ -91,8 +91,16 @@ struct Walk {
         return (error as NSError).localizedDescription
     }
 
+    /// Temporaries of interrupted writes: this tool's and zarr-python 2's `.NAME.*.partial`,
+    /// zarr-python 3's `STEM.<32 hex>.partial` (its LocalStore swaps the key's suffix for one),
+    /// `*.tmp`, NFS silly-renames and editor backups.
     static func isPartialWrite(_ name: String) -> Bool {
-        (name.hasPrefix(".") && name.hasSuffix(".partial")) || name.hasSuffix(".tmp") || name.hasPrefix(".nfs") || name.hasSuffix("~")
+        if name.hasPrefix(".") && name.hasSuffix(".partial") { return true }
+        if name.hasSuffix(".partial") {
+            let parts = name.split(separator: ".")
+            if parts.count >= 2, parts[parts.count - 2].count == 32, parts[parts.count - 2].allSatisfy(\.isHexDigit) { return true }
+        }
+        return name.hasSuffix(".tmp") || name.hasPrefix(".nfs") || name.hasSuffix("~")
     }
 
     /// Directories that hold node metadata, shallowest first.

@@ -266,3 +266,20 @@ extension ValidatorTests {
         XCTAssertTrue(findings.first?.path.hasSuffix(".partial") ?? false)
     }
 }
+
+extension ValidatorTests {
+    func testEveryMetadataProblemOfANodeIsReported() throws {
+        let v2 = try makeBase(.v2)
+        try edit(v2, "a/.zarray") {
+            $0["dtype"] = "<q8"; $0["compressor"] = "zlib"; $0["order"] = "K"; $0["dimension_separator"] = "-"
+        }
+        XCTAssertEqual(Set(try validate(v2).filter { $0.path == "a/.zarray" }.map(\.rule)),
+                       ["v2.dtype.invalid", "v2.compressor.invalid", "v2.order.invalid", "v2.dimension-separator.invalid"])
+        let v3 = try makeBase(.v3)
+        try edit(v3, "g/a/zarr.json") {
+            $0["data_type"] = "int33"; $0["chunk_key_encoding"] = ["name": "weird"]; $0["attributes"] = []
+        }
+        XCTAssertEqual(Set(try validate(v3).filter { $0.path == "g/a/zarr.json" }.map(\.rule)),
+                       ["v3.data-type.invalid", "v3.chunk-key-encoding.invalid", "v3.attributes.invalid"])
+    }
+}

@@ -64,6 +64,7 @@ struct NodeCheck {
         }
         do { return try ZarrArray.open(store: store, path: directory) } catch let e as ZarrError {
             add(Self.ruleV2(e), key, e.description)
+            reportFurtherProblems(doc, key: key, first: e, repairs: Self.repairsV2, rule: Self.ruleV2)
         } catch { add("v2.metadata.invalid", key, "\(error)") }
         return nil
     }
@@ -139,6 +140,7 @@ struct NodeCheck {
         case "array":
             do { return try ZarrArray.open(store: store, path: directory) } catch let e as ZarrError {
                 add(Self.ruleV3(e), key, e.description)
+                reportFurtherProblems(doc, key: key, first: e, repairs: Self.repairsV3, rule: Self.ruleV3)
             } catch { add("v3.metadata.invalid", key, "\(error)") }
         case "group":
             do {

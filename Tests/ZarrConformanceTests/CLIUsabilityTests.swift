@@ -118,3 +118,55 @@ final class CLIUsabilityTests: XCTestCase {
         XCTAssertTrue(try runCLI(["--help"]).out.contains("Zarr v2, v3 and N5"))
     }
 }
+
+/// The GitHub Action's and the pre-commit hook's scripts, run locally with the built binary.
+extension CLIUsabilityTests {
+    var binary: String {
+        var dir = Bundle.main.bundleURL
+        if dir.pathExtension == "xctest" { dir = dir.deletingLastPathComponent() }
+        return dir.appendingPathComponent("zarr-conformance").path
+    }
+
+    func script(_ name: String, _ args: [String], env: [String: String]) throws -> (status: Int32, out: String, err: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.arguments = [FixtureTests.root + "/scripts/" + name] + args
+        p.environment = ["PATH": "/usr/bin:/bin", "ZARR_CONFORMANCE": binary].merging(env) { $1 }
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    func testActionScriptWritesSARIFAndJUnitAndGates() throws {
+        let out = try temporaryDirectory() + "/results"
+        let good = v2 + "/dtype-bi8.zarr", bad = FixtureTests.vectors + "/fixtures/corrupt/v2/truncated-gzip-level1.zarr"
+        let passing = try script("action.sh", [], env: ["INPUT_PATHS": good, "INPUT_OUTPUT": out])
+        XCTAssertEqual(passing.status, 0, passing.out + passing.err)
+        let failing = try script("action.sh", [], env: ["INPUT_PATHS": "\(good) \(bad)", "INPUT_OUTPUT": out])
+        XCTAssertEqual(failing.status, 1, failing.out + failing.err)
+        let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+        XCTAssertEqual(files.filter { $0.hasSuffix(".sarif") }.count, 2, "\(files)")
+        XCTAssertEqual(files.filter { $0.hasSuffix(".junit.xml") }.count, 2, "\(files)")
+        let sarif = try XCTUnwrap(files.first { $0.contains("truncated") && $0.hasSuffix(".sarif") })
+        let results = try JSON.parse(String(contentsOfFile: out + "/" + sarif, encoding: .utf8))["runs"]?.arrayValue?.first?["results"]?.arrayValue
+        XCTAssertEqual(results?.first?["ruleId"], "data.chunk.decode")
+        XCTAssertEqual(try script("action.sh", [], env: ["INPUT_PATHS": bad, "INPUT_OUTPUT": out, "INPUT_FAIL_ON": "never"]).status, 0)
+        XCTAssertEqual(try script("action.sh", [], env: ["INPUT_PATHS": "/nonexistent", "INPUT_OUTPUT": out]).status, 3)
+        XCTAssertEqual(try script("action.sh", [], env: ["INPUT_OUTPUT": out]).status, 2)
+    }
+
+    func testPreCommitHookValidatesTheStoresATouchedFileBelongsTo() throws {
+        let root = try temporaryDirectory() + "/data.zarr"
+        try FileManager.default.copyItem(atPath: v2 + "/consolidated-nested.zarr", toPath: root)
+        let touched = root + "/group1/sub/arr/.zarray"
+        XCTAssertEqual(try script("pre-commit-validate.sh", [touched], env: [:]).status, 0)
+        try Data("{".utf8).write(to: URL(fileURLWithPath: root + "/group1/.zgroup"))
+        let broken = try script("pre-commit-validate.sh", [touched], env: [:])
+        XCTAssertEqual(broken.status, 1, "the whole store is validated, not only the touched node")
+        XCTAssertTrue(broken.out.contains("group1/.zgroup"), broken.out)
+    }
+}

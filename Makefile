@@ -4,7 +4,13 @@
 SWIFT ?= swift
 BIN := .build/debug/zarr-conformance
 
-.PHONY: setup build test conformance fixtures clean
+# make install PREFIX=… — a release build installed as PREFIX/bin/zarr-conformance
+# make dist         — a release binary that runs without a Swift toolchain, with its checksum
+# make test-asan    — the test suite under AddressSanitizer
+# make fuzz         — every libFuzzer target for FUZZ_SECONDS (default 60) each
+PREFIX ?= /usr/local
+
+.PHONY: setup build test conformance fixtures clean install dist test-asan fuzz
 
 setup:
 	@bash scripts/setup.sh
@@ -33,5 +39,19 @@ fixtures: setup
 	python3 Vectors/generators/corruptions.py
 	python3 Vectors/generators/requirements.py ../shared/spec-checklist.md
 
+install: setup
+	$(SWIFT) build -c release --product zarr-conformance
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 .build/release/zarr-conformance $(DESTDIR)$(PREFIX)/bin/zarr-conformance
+
+dist: setup
+	bash scripts/dist.sh
+
+test-asan: setup
+	$(SWIFT) test --disable-swift-testing --sanitize=address --scratch-path .build-asan
+
+fuzz: setup
+	bash scripts/fuzz.sh
+
 clean:
-	rm -rf .build .work
+	rm -rf .build .build-dist .build-asan .build-fuzz .work dist

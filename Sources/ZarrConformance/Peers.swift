@@ -34,6 +34,8 @@ public struct Peer: Sendable {
         public var node: String
         public var consolidated: Bool
         public var format: String
+        /// Where the peer writes the canonical bytes of what it read (to show where values differ).
+        public var values: String? = nil
     }
 
     /// Reads every request; returns, per id, the digest and shape or the error text. A peer that
@@ -58,7 +60,8 @@ public struct Peer: Sendable {
     private func run(_ requests: [Request]) throws -> ([String: Result<(String, [Int]), PeerError>], Int32) {
         let list: JSON = .array(requests.map {
             .object(JSONObject([("id", .string($0.id)), ("store", .string($0.store)), ("node", .string($0.node)),
-                                ("consolidated", .bool($0.consolidated)), ("format", .string($0.format))]))
+                                ("consolidated", .bool($0.consolidated)), ("format", .string($0.format)),
+                                ("values", $0.values.map { .string($0) } ?? .null)]))
         })
         let input = FileManager.default.temporaryDirectory.appendingPathComponent("peer-\(UUID().uuidString).json")
         try Data(list.serialized().utf8).write(to: input)

@@ -70,6 +70,9 @@ public struct Runner {
         }
 
         // 3. Each peer reads what we wrote and every other writer's fixtures (peer-to-peer cells).
+        var stores: [String: (store: String, c: Case)] = [:]  // (case id, writer) → the store a cell read
+        for c in cases { stores[c.id + "\u{0}" + c.writerLabel] = (c.storePath(vectors: vectors), c) }
+        for (c, destination, _) in written { stores[c.id + "\u{0}" + OurReader.label] = (destination, c) }
         for peer in peers {
             let ours = written.filter { peer.formats.contains($0.0.format) }
             let fixtures = cases.filter { peer.formats.contains($0.format) && $0.writerLabel != peer.label }
@@ -92,6 +95,8 @@ public struct Runner {
                 results.append(result)
             }
         }
+        // 4. Mismatches say where the values differ, not only that two hashes do.
+        explainMismatches(&results, stores: stores)
         return results
     }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """One peer implementation as a reader. Usage: read.py PEER REQUESTS.json
 
-For each request ({id, store, node, consolidated, format}) prints one JSON line with the
-canonical digest and shape of what PEER read, or the error it raised (with `unsupported` when
+For each request ({id, store, node, consolidated, format[, values]}) prints one JSON line with
+the canonical digest and shape of what PEER read (and, with `values`, writes the canonical bytes
+the digest is taken over to that file), or the error it raised (with `unsupported` when
 the peer says the feature is not implemented). PEER is one of zarr-python-2, zarr-python-3,
 zarrs-python, tensorstore, z5py. Run it with the venv that holds that peer."""
 import json
@@ -13,7 +14,7 @@ import warnings
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 warnings.simplefilter("ignore")
 
-from canonical import digest  # noqa: E402
+from canonical import canonical_bytes, digest  # noqa: E402
 
 # Messages with which peers say a feature is outside what they implement (peers.md lists them).
 UNSUPPORTED_WORDS = ("not supported", "unsupported", "not implemented", "unknown codec", "notimplemented", "no codec",
@@ -142,6 +143,10 @@ def main():
             import numpy as np
             data = np.asarray(data)
             out = {"sha256": digest(data), "shape": list(data.shape)}
+            if req.get("values"):  # the canonical bytes themselves, to show where values differ
+                with open(req["values"], "wb") as f:
+                    for piece in canonical_bytes(data):
+                        f.write(piece)
         except BaseException as e:  # every failure is reported, never fatal
             if isinstance(e, KeyboardInterrupt):
                 raise

@@ -9,14 +9,21 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SCRATCH=.build-dist
 STATIC="$PWD/$SCRATCH/static-libs"
-mkdir -p "$STATIC" dist
-
+mkdir -p "$STATIC/pkgconfig" dist
 for lib in z zstd lz4 bz2 lzma; do
   archive="$(gcc -print-file-name=lib$lib.a)"
   [ -f "$archive" ] && ln -sf "$archive" "$STATIC/lib$lib.a"
 done
-# The linker takes the first directory that has a library: this one holds only archives.
-swift build -c release --static-swift-stdlib --scratch-path "$SCRATCH" --product zarr-conformance -Xlinker -L"$STATIC"
+# The linker takes a library from the first directory that has one, and that directory holds
+# only archives. Library directories come from pkg-config first on the link line, so every
+# package's flags are rewritten to name it before any other.
+for pc in zlib libzstd liblz4 liblzma blosc; do
+  printf 'Name: %s\nDescription: %s (static where an archive exists)\nVersion: %s\nLibs: -L%s %s\nCflags: %s\n' \
+    "$pc" "$pc" "$(pkg-config --modversion $pc)" "$STATIC" "$(pkg-config --libs-only-l $pc)" "$(pkg-config --cflags $pc)" \
+    > "$STATIC/pkgconfig/$pc.pc"
+done
+rm -f "$SCRATCH/x86_64-unknown-linux-gnu/release/zarr-conformance"  # relink with these flags
+PKG_CONFIG_PATH="$STATIC/pkgconfig" swift build -c release --static-swift-stdlib --scratch-path "$SCRATCH" --product zarr-conformance
 BIN="$SCRATCH/release/zarr-conformance"
 VERSION="$("$BIN" --version | head -1 | awk '{print $2}')"
 OUT="dist/zarr-conformance-$VERSION-linux-$(uname -m)"

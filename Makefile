@@ -9,8 +9,9 @@ BIN := .build/debug/zarr-conformance
 # make test-asan    — the test suite under AddressSanitizer
 # make fuzz         — every libFuzzer target for FUZZ_SECONDS (default 60) each
 PREFIX ?= /usr/local
+CONFIGURATION ?= release
 
-.PHONY: setup build test conformance fixtures clean install dist test-asan fuzz
+.PHONY: setup build test conformance fixtures clean install install-files dist test-asan fuzz
 
 setup:
 	@bash scripts/setup.sh
@@ -40,9 +41,13 @@ fixtures: setup
 	python3 Vectors/generators/requirements.py ../shared/spec-checklist.md
 
 install: setup
-	$(SWIFT) build -c release --product zarr-conformance
+	$(SWIFT) build -c $(CONFIGURATION) --product zarr-conformance
+	$(MAKE) install-files
+
+# Copies an already built binary (CONFIGURATION=debug installs the debug build).
+install-files:
 	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 .build/release/zarr-conformance $(DESTDIR)$(PREFIX)/bin/zarr-conformance
+	install -m 0755 .build/$(CONFIGURATION)/zarr-conformance $(DESTDIR)$(PREFIX)/bin/zarr-conformance
 
 dist: setup
 	bash scripts/dist.sh

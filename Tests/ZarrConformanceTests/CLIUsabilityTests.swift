@@ -170,3 +170,15 @@ extension CLIUsabilityTests {
         XCTAssertTrue(broken.out.contains("group1/.zgroup"), broken.out)
     }
 }
+
+extension CLIUsabilityTests {
+    func testMakeInstallPutsTheBinaryUnderThePrefix() throws {
+        let prefix = try temporaryDirectory() + "/prefix"
+        let configuration = URL(fileURLWithPath: binary).deletingLastPathComponent().lastPathComponent  // debug or release
+        let make = try runProcess("/usr/bin/make", ["-s", "-C", FixtureTests.root, "install-files", "PREFIX=\(prefix)", "CONFIGURATION=\(configuration)"])
+        XCTAssertEqual(make.status, 0, make.err)
+        let installed = try runProcess(prefix + "/bin/zarr-conformance", ["--version"])
+        XCTAssertEqual(installed.status, 0)
+        XCTAssertTrue(installed.out.hasPrefix("zarr-conformance "), installed.out)
+    }
+}

@@ -8,9 +8,12 @@ public enum OurReader {
     public static var label: String { "\(name)-\(version)" }
 
     /// Digest and shape of the array node of a store, or the error that stopped the read.
-    public static func read(store root: String, node: String, consolidated: Bool) -> Result<(String, [Int]), ZarrError> {
+    /// `format` is the case's format: where a node holds both `zarr.json` and v2 metadata, a
+    /// `v2` case reads the v2 metadata and a `v3` case `zarr.json`.
+    public static func read(store root: String, node: String, consolidated: Bool, format: String? = nil) -> Result<(String, [Int]), ZarrError> {
         do {
-            guard case .array(let array) = try ZarrNode.open(store: FilesystemStore(root: root), path: node, consolidated: consolidated) else {
+            guard case .array(let array) = try ZarrNode.open(store: FilesystemStore(root: root), path: node, consolidated: consolidated,
+                                                             zarrFormat: ZarrFormat(caseFormat: format)) else {
                 return .failure(ZarrError(.notFound, "the node is a group, not an array", key: node))
             }
             return .success((try CanonicalDigest.compute(array).sha256, array.shape))
@@ -44,7 +47,7 @@ public enum OurWriter {
         try? fm.removeItem(atPath: destination)
         try fm.createDirectory(atPath: destination, withIntermediateDirectories: true)
         let source = FilesystemStore(root: sourceRoot)
-        guard case .array(let array) = try ZarrNode.open(store: source, path: c.node, consolidated: c.consolidated) else {
+        guard case .array(let array) = try ZarrNode.open(store: source, path: c.node, consolidated: c.consolidated, zarrFormat: ZarrFormat(caseFormat: c.format)) else {
             throw ZarrError(.notFound, "not an array", key: c.node)
         }
         let target = FilesystemStore(root: destination, durable: false)  // scratch, rewritten every run
@@ -65,6 +68,17 @@ public enum OurWriter {
         }
         if c.consolidated {
             if array.metadata.format == "v3" { try ConsolidatedV3.write(store: target) } else { try ConsolidatedV2.write(store: target) }
+        }
+    }
+}
+
+extension ZarrFormat {
+    /// The Zarr format a catalog case names (`v2`, `v3`); nil for N5 and anything else.
+    init?(caseFormat: String?) {
+        switch caseFormat {
+        case "v2": self = .v2
+        case "v3": self = .v3
+        default: return nil
         }
     }
 }

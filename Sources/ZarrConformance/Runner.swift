@@ -40,7 +40,7 @@ public struct Runner {
         progress("reading \(cases.count) fixtures")
         let ourReads = try Parallel.map(cases.count) { i -> (Outcome, String) in
             let c = cases[i]
-            return OurReader.judge(c, OurReader.read(store: c.storePath(vectors: vectors), node: c.node, consolidated: c.consolidated))
+            return OurReader.judge(c, OurReader.read(store: c.storePath(vectors: vectors), node: c.node, consolidated: c.consolidated, format: c.format))
         }
         for (c, verdict) in zip(cases, ourReads) { results.append(cell(c, writer: c.writerLabel, reader: OurReader.label, verdict)) }
 
@@ -62,7 +62,7 @@ public struct Runner {
             switch outcome {
             case .success:
                 written.append((ourCase, destination, c))
-                let verdict = OurReader.judge(ourCase, OurReader.read(store: destination, node: c.node, consolidated: c.consolidated))
+                let verdict = OurReader.judge(ourCase, OurReader.read(store: destination, node: c.node, consolidated: c.consolidated, format: c.format))
                 results.append(cell(ourCase, writer: OurReader.label, reader: OurReader.label, verdict))
             case .failure(let e):
                 results.append(cell(ourCase, writer: OurReader.label, reader: OurReader.label, (.error, "write failed: \(e)")))

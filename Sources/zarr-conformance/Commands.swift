@@ -43,12 +43,16 @@ struct NodeOptions: ParsableArguments {
     var consolidated = false
     @Option(name: .customLong("n5-axes"), help: "N5 axis order: native (N5's dimensions order, as N5-Java and tensorstore) or reversed (as z5py and zarr-python 2).")
     var n5Axes: N5Axes = .native
+    @Option(name: .customLong("zarr-format"), help: "Where a node has both zarr.json and .zarray/.zgroup: 3 reads zarr.json (the default, with a warning), 2 the v2 metadata.")
+    var zarrFormat: ZarrFormat?
 
+    /// Opens the node; a choice made for the user (both formats present) is one `warning:` line on stderr.
     func open(_ path: String) throws -> ZarrNode {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ZarrError(.notFound, "no such file or directory", key: path)
         }
-        return try ZarrNode.open(store: FilesystemStore(root: path), path: node, consolidated: consolidated, n5Axes: n5Axes)
+        return try ZarrNode.open(store: FilesystemStore(root: path), path: node, consolidated: consolidated, n5Axes: n5Axes,
+                                 zarrFormat: zarrFormat) { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) }
     }
 
     func openArray(_ path: String) throws -> ZarrArray {
@@ -134,3 +138,4 @@ struct Cat: ParsableCommand {
 }
 
 extension N5Axes: ExpressibleByArgument {}
+extension ZarrFormat: ExpressibleByArgument {}

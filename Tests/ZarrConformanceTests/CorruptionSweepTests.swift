@@ -40,7 +40,7 @@ final class CorruptionSweepTests: XCTestCase {
                     try? fm.removeItem(atPath: copy)
                     try fm.copyItem(atPath: source, toPath: copy)
                     try FilesystemStore(root: copy).set(key, damaged)
-                    let (outcome, _) = OurReader.judge(c, OurReader.read(store: copy, node: c.node, consolidated: c.consolidated))
+                    let (outcome, _) = OurReader.judge(c, OurReader.read(store: copy, node: c.node, consolidated: c.consolidated, format: c.format))
                     outcomes[outcome, default: 0] += 1
                 }
             }
@@ -90,7 +90,7 @@ extension CorruptionSweepTests {
                     try? fm.removeItem(atPath: copy)
                     try fm.copyItem(atPath: source, toPath: copy)
                     try FilesystemStore(root: copy).set(key, replace(doc, path[...], extremes[rng.next(extremes.count)]).bytes())
-                    _ = OurReader.read(store: copy, node: c.node, consolidated: c.consolidated)
+                    _ = OurReader.read(store: copy, node: c.node, consolidated: c.consolidated, format: c.format)
                     _ = try Validator().validate(root: copy)
                     tried += 1
                 }

@@ -24,7 +24,7 @@ final class FixtureTests: XCTestCase {
         let cases = try Catalog.load(vectors: Self.vectors)
         XCTAssertFalse(cases.isEmpty)
         for c in cases {
-            let result = OurReader.read(store: Self.vectors + "/" + c.store, node: c.node, consolidated: c.consolidated)
+            let result = OurReader.read(store: Self.vectors + "/" + c.store, node: c.node, consolidated: c.consolidated, format: c.format)
             let (outcome, message) = OurReader.judge(c, result)
             switch c.expected {
             case .read: XCTAssertEqual(outcome, .pass, "\(c.id): \(message)")
@@ -39,7 +39,7 @@ final class FixtureTests: XCTestCase {
         for c in try Catalog.load(vectors: Self.vectors) where !c.expected.isRefusal {
             let destination = work + "/" + c.name
             try OurWriter.rewrite(c, from: Self.vectors + "/" + c.store, to: destination)
-            let (outcome, message) = OurReader.judge(c, OurReader.read(store: destination, node: c.node, consolidated: c.consolidated))
+            let (outcome, message) = OurReader.judge(c, OurReader.read(store: destination, node: c.node, consolidated: c.consolidated, format: c.format))
             XCTAssertEqual(outcome, .pass, "\(c.id): \(message)")
         }
     }
@@ -54,7 +54,7 @@ extension FixtureTests {
         XCTAssertGreaterThanOrEqual(manifests.count, 20)
         for p in manifests {
             let c = try p.materialize(at: work + "/" + p.id.replacingOccurrences(of: "/", with: "_"))
-            let (outcome, message) = OurReader.judge(c, OurReader.read(store: c.store, node: c.node, consolidated: false))
+            let (outcome, message) = OurReader.judge(c, OurReader.read(store: c.store, node: c.node, consolidated: false, format: c.format))
             switch c.expected {
             case .read: XCTAssertEqual(outcome, .pass, "\(p.id): \(message)")
             case .refuse: XCTAssertEqual(outcome, .refused, "\(p.id): \(message)")

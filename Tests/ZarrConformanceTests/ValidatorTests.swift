@@ -149,8 +149,24 @@ final class ValidatorTests: XCTestCase {
                 try self.put(root, "notes.txt", "no Zarr here")
             }),
             ("producer.zgroup-extra-keys", .v2, { try self.put($0, ".zgroup", #"{"zarr_format":2,"consolidated_metadata":null}"#) }),
+            ("v3.codecs.pickle", .v3, { try self.edit($0, "g/a/zarr.json") { $0["codecs"] = [["name": "numcodecs.pickle"], ["name": "bytes", "configuration": ["endian": "little"]]] } }),
+            ("n5.version.missing", .n5, { try self.put($0, "attributes.json", #"{"title":"no version"}"#) }),
+            ("structure.markers.dual-format", .v2, { try self.put($0, "a/zarr.json", Self.v3TwinOfA) }),
+            ("structure.v2.nested-keys-undeclared", .v2, { root in  // a/0.0 → a/0/0 …, .zarray unchanged
+                for i in 0..<2 {
+                    try FileManager.default.createDirectory(atPath: root + "/a/\(i)", withIntermediateDirectories: true)
+                    for j in 0..<2 { try FileManager.default.moveItem(atPath: root + "/a/\(i).\(j)", toPath: root + "/a/\(i)/\(j)") }
+                }
+            }),
+            ("producer.zarr-python-2.fill-value-zero", .v2, { root in
+                try self.edit(root, "a/.zarray") { $0["dtype"] = "|b1"; $0["fill_value"] = 0 }
+                try self.clearChunks(root, "a")
+            }),
         ]
     }
+
+    /// The v2 baseline's array `a` as v3 metadata: same chunks, keys and zlib bytes.
+    static let v3TwinOfA = #"{"zarr_format":3,"node_type":"array","shape":[4,4],"data_type":"int32","chunk_grid":{"name":"regular","configuration":{"chunk_shape":[2,2]}},"chunk_key_encoding":{"name":"v2","configuration":{"separator":"."}},"fill_value":0,"codecs":[{"name":"bytes","configuration":{"endian":"little"}},{"name":"numcodecs.zlib","configuration":{"level":1}}]}"#
 
     enum Gzip { static func decode(_ b: [UInt8]) throws -> [UInt8] { try Zlib.decompress(b, container: .gzip, expectedSize: nil, limit: 1 << 20) } }
 

@@ -33,12 +33,19 @@ struct NodeCheck {
     /// Checks the node; returns the array when its metadata is valid (its chunks are checked next).
     func run() -> ZarrArray? {
         let v2 = has(".zarray") || has(".zgroup"), v3 = has("zarr.json")
-        if has(".zarray") && has(".zgroup") || v2 && v3 {
+        if has(".zarray") && has(".zgroup") {
             add("structure.markers.conflict", prefix, "holds " + [".zarray", ".zgroup", "zarr.json"].filter(has).joined(separator: " and "))
             return nil
         }
         if has(".zmetadata") { checkConsolidatedV2() }
         if has(".zattrs") { _ = json(prefix + ".zattrs", rule: "v2.metadata.json") }
+        if v3 && v2 {
+            // Both formats, as zarrs writes on purpose: readers that detect the format pick zarr.json.
+            let array = checkV3()
+            if has(".zarray") { _ = checkV2Array() } else { checkV2Group() }
+            add("structure.markers.dual-format", prefix.isEmpty ? "." : prefix, dualFormatMessage(array))
+            return array
+        }
         if v3 { return checkV3() }
         if has(".zgroup") { checkV2Group(); return nil }
         if has(".zarray") { return checkV2Array() }
@@ -62,7 +69,11 @@ struct NodeCheck {
            n.contains(".") || n.contains("e") {
             add("producer.z5py.float-fill-for-int", key, "fill_value \(n) for \(dtype)")
         }
-        do { return try ZarrArray.open(store: store, path: directory) } catch let e as ZarrError {
+        if let dtype = doc["dtype"]?.stringValue, let kind = dtype.dropFirst().first, "SUb".contains(kind), doc["fill_value"]?.doubleValue == 0,
+           let readers = Self.zeroFillSplit[kind] {
+            add("producer.zarr-python-2.fill-value-zero", key, "fill_value 0 for dtype \(dtype), as zarr-python 2 wrote it: \(readers)")
+        }
+        do { return try ZarrArray.open(store: store, path: directory, zarrFormat: .v2) } catch let e as ZarrError {
             add(Self.ruleV2(e), key, e.description)
             reportFurtherProblems(doc, key: key, first: e, repairs: Self.repairsV2, rule: Self.ruleV2)
         } catch { add("v2.metadata.invalid", key, "\(error)") }
@@ -138,7 +149,7 @@ struct NodeCheck {
         if doc["consolidated_metadata"] == .null { add("producer.zarr-python-3.0.consolidated-null", key, "consolidated_metadata is null") }
         switch doc["node_type"]?.stringValue {
         case "array":
-            do { return try ZarrArray.open(store: store, path: directory) } catch let e as ZarrError {
+            do { return try ZarrArray.open(store: store, path: directory, zarrFormat: .v3) } catch let e as ZarrError {
                 add(Self.ruleV3(e), key, e.description)
                 reportFurtherProblems(doc, key: key, first: e, repairs: Self.repairsV3, rule: Self.ruleV3)
             } catch { add("v3.metadata.invalid", key, "\(error)") }
@@ -158,6 +169,7 @@ struct NodeCheck {
         if m.contains("invalid JSON") { return "v3.metadata.json" }
         if m.contains("required member") { return "v3.metadata.required" }
         if m.contains("unknown member") && e.codec == nil { return "v3.metadata.unknown-member" }
+        if m.contains("pickle") { return "v3.codecs.pickle" }
         if m.contains("unknown codec") { return "v3.codecs.unknown" }
         switch e.field {
         case "zarr_format": return "v3.zarr-format"
@@ -213,10 +225,25 @@ struct NodeCheck {
 
     /// The array's chunk keys (full key, grid indices), flagging files that are not chunk keys,
     /// indices with leading zeros and chunks outside the grid.
-    func chunkKeys(_ array: ZarrArray, nodeDirectories: [String]) -> [(String, [Int])] {
+    /// `alternate` is the array as the directory's other format describes it (its chunk keys are
+    /// not malformed); `report` is false when listing that other format's chunks.
+    func chunkKeys(_ array: ZarrArray, nodeDirectories: [String], alternate: ZarrArray? = nil, report: Bool = true) -> [(String, [Int])] {
         let others = Set(nodeDirectories).subtracting([directory])
         let grid = array.gridShape
         var out: [(String, [Int])] = []
+        // V2-18: an absent separator is "."; chunks written under "/" are then never read.
+        var undeclared = false
+        if case .v2(let m) = array.metadata, m.dimensionSeparator == ".", grid.count > 1, report { undeclared = true }
+        var nestedKeys: [String] = []
+        defer {
+            if let example = nestedKeys.first, case .v2(let m) = array.metadata {
+                let declared = m.writesSeparator ? "declares dimension_separator \".\"" : "declares no dimension_separator (V2-18: \".\")"
+                add("structure.v2.nested-keys-undeclared", prefix + ".zarray",
+                    "\(nestedKeys.count) chunk\(nestedKeys.count == 1 ? " is" : "s are") stored under nested keys (\(example)) but .zarray \(declared): "
+                    + "readers look for keys such as \(array.chunkKey([Int](repeating: 0, count: grid.count))) and every reader returns only fill values. "
+                    + "Fix: add \"dimension_separator\": \"/\" to .zarray")
+            }
+        }
         for file in walk.files where directory.isEmpty || file.hasPrefix(prefix) {
             let relative = String(file.dropFirst(prefix.count))
             let name = (relative as NSString).lastPathComponent
@@ -232,7 +259,13 @@ struct NodeCheck {
             }
             if ownedByChild { continue }
             guard let indices = array.parseChunkKey(relative) else {
-                add("structure.key.malformed", file, "not a chunk key of the array at \(directory.isEmpty ? "/" : directory)")
+                if alternate?.parseChunkKey(relative) != nil { continue }  // a chunk of the other format's metadata
+                let parts = relative.split(separator: "/", omittingEmptySubsequences: false)
+                if undeclared, parts.count == grid.count, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }) {
+                    nestedKeys.append(file)
+                    continue
+                }
+                if report { add("structure.key.malformed", file, "not a chunk key of the array at \(directory.isEmpty ? "/" : directory)") }
                 continue
             }
             let parts = relative.split(whereSeparator: { $0 == "/" || $0 == "." }).filter { $0 != "c" }

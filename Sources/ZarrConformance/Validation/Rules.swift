@@ -45,6 +45,7 @@ public enum Rules {
         r("v3.fill-value.invalid", .error, "V3-53", "fill_value is not valid for the data type"),
         r("v3.codecs.invalid", .error, "V3-81", "the codec chain is invalid"),
         r("v3.codecs.unknown", .error, "V3-44", "a codec is unknown and must be understood"),
+        r("v3.codecs.pickle", .error, "NC-25", "numcodecs.pickle can execute code and is never decoded"),
         r("v3.storage-transformer", .error, "V3-90", "a storage transformer is present"),
         r("v3.dimension-names.invalid", .error, "V3-20", "dimension_names does not list a string or null per dimension"),
         r("v3.attributes.invalid", .error, "V3-18", "attributes is not an object"),
@@ -52,15 +53,18 @@ public enum Rules {
         r("v3.metadata.invalid", .error, "V3-10", "zarr.json breaks another rule of the v3 spec"),
         // Metadata, N5.
         r("n5.version", .error, "N5-03", "the root's n5 version is newer than 4.x"),
+        r("n5.version.missing", .warning, "N5-03", "the root's attributes.json has no \"n5\" version: read as 0.0.0, as N5-Java does; z5py refuses the container"),
         r("n5.attributes.invalid", .error, "N5-04", "dataset attributes are missing or invalid"),
         r("n5.data-type", .error, "N5-05", "dataType is unknown"),
         r("n5.compression", .error, "N5-06", "compression is unknown or invalid"),
         // Structure.
-        r("structure.markers.conflict", .error, "V2-60", "one directory holds markers of two node kinds or formats"),
+        r("structure.markers.conflict", .error, "V2-60", "one directory holds both .zarray and .zgroup"),
+        r("structure.markers.dual-format", .warning, "V3-01", "a directory holds both zarr.json and .zarray/.zgroup: zarr-python 3, zarrs, z5py and this implementation read zarr.json; zarr-python 2 and tensorstore's zarr driver the v2 metadata"),
         r("structure.v3.ancestor-missing", .error, "V3-06", "a v3 node's ancestor has no zarr.json"),
         r("structure.v2.ancestor-missing", .error, "V2-61", "a v2 node's ancestor has no .zgroup"),
         r("structure.key.invalid", .error, "ST-04", "a key has a backslash, a NUL or a . or .. segment"),
         r("structure.key.malformed", .warning, "ST-01", "a file in an array is not one of its chunk keys"),
+        r("structure.v2.nested-keys-undeclared", .warning, "V2-18", "chunks stored under nested keys (0/0) while .zarray declares no \"/\" dimension_separator: every reader returns only fill values"),
         r("structure.key.leading-zero", .error, "ST-02", "a chunk index has a leading zero or a sign"),
         r("structure.key.outside-grid", .warning, "V3-115", "a chunk lies outside the chunk grid (stale after a resize)"),
         r("structure.partial-write", .warning, "V3-103", "a leftover temporary file of an interrupted write"),
@@ -90,6 +94,7 @@ public enum Rules {
         r("producer.z5py.float-fill-for-int", .warning, "V2-43", "an integer array's fill_value written as a float (z5py)"),
         r("producer.z5py.n5-lz4-bare", .warning, "N5-10", "N5 lz4 blocks without LZ4Block framing (z5py); N5-Java cannot read them"),
         r("producer.zgroup-extra-keys", .warning, "AM-09", ".zgroup holds keys other than zarr_format (zarr-python 3 consolidated entries)"),
+        r("producer.zarr-python-2.fill-value-zero", .warning, "V2-45", "fill_value 0 on a byte-string, unicode or bool array, as zarr-python 2 wrote it: zarr-python 3 and tensorstore refuse the array"),
     ]
 
     static let byID: [String: Rule] = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) })

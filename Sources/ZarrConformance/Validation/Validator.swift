@@ -44,11 +44,36 @@ public struct Validator {
             nodes += 1
             let checked = NodeCheck(store: store, directory: directory, walk: walk, sink: sink)
             guard let array = checked.run() else { continue }
-            let keys = checked.chunkKeys(array, nodeDirectories: nodeDirectories)
+            let alternate = checked.alternateV2Array()
+            let keys = checked.chunkKeys(array, nodeDirectories: nodeDirectories, alternate: alternate)
             chunks += keys.count
             if !metadataOnly { checkChunks(array, keys: keys, sink: sink) }
+            // Both formats in one directory: the v2 metadata's readers decode its chunks too.
+            if let alternate, !metadataOnly {
+                checkChunks(alternate, keys: checked.chunkKeys(alternate, nodeDirectories: nodeDirectories, alternate: array, report: false), sink: sink)
+            }
         }
+        checkN5Version(store: store, walk: walk, nodeDirectories: nodeDirectories, sink: sink)
         return Report(findings: sink.all(), nodes: nodes, chunks: chunks)
+    }
+
+    /// N5-03: the root `attributes.json` of an N5 container holds `"n5": "<version>"`. Readers
+    /// go on as N5-Java does (a missing version is 0.0.0), so this is a warning.
+    func checkN5Version(store: FilesystemStore, walk: Walk, nodeDirectories: [String], sink: FindingSink) {
+        let zarrMarkers = [".zarray", ".zgroup", "zarr.json"]
+        let isN5 = nodeDirectories.contains { d in walk.has(d, "attributes.json") && !zarrMarkers.contains { walk.has(d, $0) } }
+        guard isN5, !zarrMarkers.contains(where: { walk.has("", $0) }) else { return }
+        guard walk.has("", "attributes.json") else {
+            sink.add(Finding("n5.version.missing", "attributes.json", "the container has no root attributes.json, so no \"n5\" version (N5-03): "
+                             + "N5-Java, tensorstore, zarr-python 2 and this implementation read it as 0.0.0; z5py refuses it. Write {\"n5\": \"4.0.0\"}"))
+            return
+        }
+        guard let root = try? store.getJSON("attributes.json"), root.objectValue != nil else { return }  // n5.attributes.invalid says why
+        if root["n5"]?.stringValue == nil {
+            let what = root["n5"] == nil ? "has no \"n5\" version" : "has an \"n5\" version that is not a string"
+            sink.add(Finding("n5.version.missing", "attributes.json", "the root attributes.json \(what) (N5-03): "
+                             + "N5-Java, tensorstore, zarr-python 2 and this implementation read it as 0.0.0; z5py refuses the container. Add \"n5\": \"4.0.0\""))
+        }
     }
 
     /// Decodes every chunk, a core's worth at a time.

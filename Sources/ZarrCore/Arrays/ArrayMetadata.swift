@@ -58,14 +58,14 @@ public enum ArrayMetadata: Equatable, Sendable {
         }
     }
 
-    /// One element as fill-value JSON in this format's encoding.
+    /// One element as fill-value JSON in this format's encoding, floats at their own precision.
     func elementJSON(_ bytes: [UInt8], type: DataType) -> JSON {
         switch self {
         case .v2(let m):
             let dtype = V2DataType(dataType: type, bigEndianComponents: [], isObject: false, json: m.dtype.json)
-            return FillValue(bytes: bytes).v2JSON(dtype: dtype)
-        case .v3(let m): return FillValue(bytes: bytes).v3JSON(type: m.dataType)
-        case .n5: return FillValue(bytes: bytes).scalarJSON(type: type, hexNaN: false)
+            return FillValue(bytes: bytes).v2JSON(dtype: dtype, elementPrecision: true)
+        case .v3(let m): return FillValue(bytes: bytes).v3JSON(type: m.dataType, elementPrecision: true)
+        case .n5: return FillValue(bytes: bytes).scalarJSON(type: type, hexNaN: false, elementPrecision: true)
         }
     }
 }

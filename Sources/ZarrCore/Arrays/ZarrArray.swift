@@ -22,22 +22,24 @@ public final class ZarrArray: @unchecked Sendable {
     }
 
     /// Opens the array at `path`: v3 when a `zarr.json` is there, an N5 dataset when an
-    /// `attributes.json` describes one, v2 otherwise.
-    public static func open(store: any ReadableStore, path: String = "", n5Axes: N5Axes = .native,
+    /// `attributes.json` describes one, v2 otherwise. `zarrFormat` chooses where both
+    /// `zarr.json` and `.zarray` are present (nil: `zarr.json`, as zarr-python 3 reads it).
+    public static func open(store: any ReadableStore, path: String = "", n5Axes: N5Axes = .native, zarrFormat: ZarrFormat? = nil,
                             registry: CodecRegistry = .standard) throws -> ZarrArray {
         let path = try NodePath.normalize(path)
         let n5Key = NodePath.prefix(path) + "attributes.json"
-        if try store.get(NodePath.prefix(path) + "zarr.json") == nil, try store.get(NodePath.prefix(path) + ".zarray") == nil,
+        if zarrFormat == nil, try store.get(NodePath.prefix(path) + "zarr.json") == nil, try store.get(NodePath.prefix(path) + ".zarray") == nil,
            let json = try store.getJSON(n5Key), DatasetAttributesN5.isDataset(json) {
             try DatasetAttributesN5.checkVersion(store: store)
             let meta = try withKey(n5Key) { try DatasetAttributesN5.parse(json) }
             return try ZarrArray(store: store, path: path, metadata: .n5(meta, reversed: n5Axes == .reversed), registry: registry)
         }
         let v3Key = NodePath.prefix(path) + "zarr.json"
-        if let json = try store.getJSON(v3Key) {
+        if zarrFormat != .v2, let json = try store.getJSON(v3Key) {
             let meta = try withKey(v3Key) { try ArrayMetadataV3.parse(json) }
             return try ZarrArray(store: store, path: path, metadata: .v3(meta), registry: registry)
         }
+        if zarrFormat == .v3 { throw ZarrError(.notFound, "no zarr.json (Zarr v3 was asked for)", key: v3Key) }
         let key = NodePath.prefix(path) + ".zarray"
         guard let json = try store.getJSON(key) else { throw ZarrError(.notFound, "no array metadata", key: key) }
         let meta = try withKey(key) { try ArrayMetadataV2.parse(json) }

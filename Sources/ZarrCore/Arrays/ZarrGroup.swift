@@ -6,14 +6,17 @@ public struct ZarrGroup: Sendable {
     /// v3 only: the parsed `zarr.json`.
     public let metadataV3: GroupMetadataV3?
 
-    public static func open(store: any ReadableStore, path: String = "") throws -> ZarrGroup {
+    /// `zarrFormat` chooses the metadata where a directory holds both `zarr.json` and `.zgroup`
+    /// (nil: `zarr.json`, as zarr-python 3 reads it).
+    public static func open(store: any ReadableStore, path: String = "", zarrFormat: ZarrFormat? = nil) throws -> ZarrGroup {
         let path = try NodePath.normalize(path)
         let v3Key = NodePath.prefix(path) + "zarr.json"
-        if let json = try store.getJSON(v3Key) {
+        if zarrFormat != .v2, let json = try store.getJSON(v3Key) {
             return ZarrGroup(store: store, path: path, format: "v3", metadataV3: try withKey(v3Key) { try GroupMetadataV3.parse(json) })
         }
+        if zarrFormat == .v3 { throw ZarrError(.notFound, "no zarr.json (Zarr v3 was asked for)", key: v3Key) }
         let key = NodePath.prefix(path) + ".zgroup"
-        if try store.get(key) == nil, let n5 = try store.getJSON(NodePath.prefix(path) + "attributes.json"), !DatasetAttributesN5.isDataset(n5) {
+        if zarrFormat == nil, try store.get(key) == nil, let n5 = try store.getJSON(NodePath.prefix(path) + "attributes.json"), !DatasetAttributesN5.isDataset(n5) {
             try DatasetAttributesN5.checkVersion(store: store)
             return ZarrGroup(store: store, path: path, format: "n5", metadataV3: nil)
         }
@@ -104,6 +107,12 @@ public struct ZarrGroup: Sendable {
     }
 }
 
+/// The Zarr format to read where one directory holds both `zarr.json` and v2 metadata
+/// (`.zarray` or `.zgroup`), as zarrs writes on purpose in some data.
+public enum ZarrFormat: Int, Sendable, CaseIterable {
+    case v2 = 2, v3 = 3
+}
+
 /// A node of any kind.
 public enum ZarrNode: Sendable {
     case array(ZarrArray)
@@ -111,25 +120,33 @@ public enum ZarrNode: Sendable {
 
     /// Opens whatever node is at `path`; `consolidated` reads metadata from the root's
     /// consolidated metadata (`.zmetadata` in v2, inline in the root `zarr.json` in v3).
-    public static func open(store: any ReadableStore, path: String = "", consolidated: Bool = false, n5Axes: N5Axes = .native) throws -> ZarrNode {
+    /// Where both `zarr.json` and v2 metadata are present, `zarrFormat` chooses; nil reads
+    /// `zarr.json` (as zarr-python 3 does) and says so through `warn`.
+    public static func open(store: any ReadableStore, path: String = "", consolidated: Bool = false, n5Axes: N5Axes = .native,
+                            zarrFormat: ZarrFormat? = nil, warn: (String) -> Void = { _ in }) throws -> ZarrNode {
         let path = try NodePath.normalize(path)
         let source: any ReadableStore = consolidated ? try ConsolidatedStore(base: store) : store
         let prefix = NodePath.prefix(path)
         let v3Key = prefix + "zarr.json"
-        let hasV2 = try source.get(prefix + ".zarray") != nil || source.get(prefix + ".zgroup") != nil
-        if let json = try source.getJSON(v3Key) {
-            if hasV2 { throw ZarrError(.invalidMetadata, "both zarr.json and v2 metadata are present", key: v3Key) }
+        let isArray = try source.get(prefix + ".zarray") != nil
+        let isGroup = try source.get(prefix + ".zgroup") != nil
+        let v3 = zarrFormat == .v2 ? nil : try source.getJSON(v3Key)
+        if let json = v3 {
+            if zarrFormat == nil, isArray || isGroup {
+                warn("\(prefix.isEmpty ? "the root" : "'\(path)'") has both zarr.json and \(isArray ? ".zarray" : ".zgroup"); "
+                     + "reading zarr.json (Zarr v3), as zarr-python 3 does (--zarr-format 2 reads the v2 metadata)")
+            }
             switch json["node_type"]?.stringValue {
-            case "array": return .array(try ZarrArray.open(store: source, path: path))
-            case "group": return .group(try ZarrGroup.open(store: source, path: path))
+            case "array": return .array(try ZarrArray.open(store: source, path: path, zarrFormat: .v3))
+            case "group": return .group(try ZarrGroup.open(store: source, path: path, zarrFormat: .v3))
             default: throw ZarrError(.invalidMetadata, "node_type must be \"array\" or \"group\"", key: v3Key, field: "node_type")
             }
         }
-        let isArray = try source.get(prefix + ".zarray") != nil
-        let isGroup = try source.get(prefix + ".zgroup") != nil
+        if zarrFormat == .v3 { throw ZarrError(.notFound, "no zarr.json (Zarr v3 was asked for)", key: v3Key) }
         if isArray && isGroup { throw ZarrError(.invalidMetadata, "both .zarray and .zgroup are present", key: prefix + ".zarray") }
-        if isArray { return .array(try ZarrArray.open(store: source, path: path)) }
-        if isGroup { return .group(try ZarrGroup.open(store: source, path: path)) }
+        if isArray { return .array(try ZarrArray.open(store: source, path: path, zarrFormat: .v2)) }
+        if isGroup { return .group(try ZarrGroup.open(store: source, path: path, zarrFormat: .v2)) }
+        if zarrFormat == .v2 { throw ZarrError(.notFound, "no .zarray or .zgroup (Zarr v2 was asked for)", key: prefix + ".zarray") }
         if let n5 = try source.getJSON(prefix + "attributes.json") {
             if DatasetAttributesN5.isDataset(n5) { return .array(try ZarrArray.open(store: source, path: path, n5Axes: n5Axes)) }
             return .group(try ZarrGroup.open(store: source, path: path))

@@ -49,12 +49,12 @@ public struct CodecConfiguration: Sendable {
         return b
     }
 
-    /// A v2 dtype member (delta's `dtype`, astype's `encode_dtype`...).
+    /// A dtype member (delta's `dtype`, astype's `encode_dtype`...) in any spelling numcodecs
+    /// accepts: NumPy names (`int32`), typestrs with or without a byte order (`<i4`, `i4`, `=f8`),
+    /// one-character codes, or a structured list. Kept as numcodecs writes it back (`dtype.str`).
     public func dtype(_ key: String) throws -> V2DataType {
-        guard var json = object[key] else { throw fail(key, "required member is missing") }
-        // zarr-python 3 writes numcodecs dtypes without a byte order ("i4"): native, little-endian here.
-        if let s = json.stringValue, let first = s.first, !"<>|=".contains(first), s != "|O" { json = .string("<" + s) }
-        do { return try V2DataType.parse(json) } catch let e as ZarrError { throw fail(key, e.message) }
+        guard let json = object[key], !json.isNull else { throw fail(key, "required member is missing") }
+        do { return try V2DataType.parseNumcodecs(json) } catch let e as ZarrError { throw fail(key, e.message) }
     }
 
     public func oneOf(_ key: String, _ allowed: [String], default value: String) throws -> String {

@@ -77,6 +77,8 @@ extension CodecRegistry {
             do {
                 if let factory = v3[ext.name] {
                     codec = try factory(ext, context, self)
+                } else if ext.name.hasPrefix("numcodecs."), let why = CodecRegistry.refused[String(ext.name.dropFirst(10))] {
+                    throw ZarrError(.unsupported, why, codec: ext.name)
                 } else if ext.name.hasPrefix("numcodecs."), let factory = v2[String(ext.name.dropFirst(10))] {
                     var object = ext.configuration
                     object["id"] = .string(String(ext.name.dropFirst(10)))

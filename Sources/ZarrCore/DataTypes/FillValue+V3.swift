@@ -99,7 +99,8 @@ extension FillValue {
     }
 
     /// The v3 JSON of a fill value (the inverse of `parseV3`); non-canonical NaNs as hex (V3-56).
-    public func v3JSON(type: V3DataType) -> JSON {
+    /// `elementPrecision` prints floats as the shortest decimal at their own width (`cat`).
+    public func v3JSON(type: V3DataType, elementPrecision: Bool = false) -> JSON {
         let t = type.dataType
         func small(_ range: Range<Int>, _ f: SmallFloatFormat) -> JSON {
             var code: UInt32 = 0
@@ -112,16 +113,17 @@ extension FillValue {
                 return .string("0x" + String(repeating: "0", count: (f.bits + 3) / 4 - hex.count) + hex)
             }
             if d.isInfinite { return .string(d < 0 ? "-Infinity" : "Infinity") }
-            return .double(d)
+            return elementPrecision ? .number(f.shortestDecimal(code)) : .double(d)
         }
         switch t {
-        case .bool, .int, .uint, .float, .complex, .datetime64, .timedelta64: return scalarJSON(type: t, hexNaN: true)
+        case .bool, .int, .uint, .float, .complex, .datetime64, .timedelta64: return scalarJSON(type: t, hexNaN: true, elementPrecision: elementPrecision)
         case .bfloat16: return small(0..<2, .bfloat16)
         case .smallFloat(let f): return small(0..<1, f)
         case .complexOf(let p):
             let size = p.itemSize ?? 1
             let sub = V3DataType(dataType: p, json: .null)
-            return .array([FillValue(bytes: Array(bytes[0..<size])).v3JSON(type: sub), FillValue(bytes: Array(bytes[size..<2 * size])).v3JSON(type: sub)])
+            return .array([FillValue(bytes: Array(bytes[0..<size])).v3JSON(type: sub, elementPrecision: elementPrecision),
+                           FillValue(bytes: Array(bytes[size..<2 * size])).v3JSON(type: sub, elementPrecision: elementPrecision)])
         case .subByteInt(_, let signed): return .int(signed ? Int64(Int8(bitPattern: bytes.first ?? 0)) : Int64(bytes.first ?? 0))
         case .raw:
             if case .object(let o) = type.json, o["name"]?.stringValue == "raw_bytes" { return .string(Data(bytes).base64EncodedString()) }
@@ -136,7 +138,7 @@ extension FillValue {
             var offset = 0
             for f in fields {
                 let size = f.size ?? 0
-                o[f.name] = FillValue(bytes: Array(bytes[offset..<offset + size])).v3JSON(type: V3DataType(dataType: f.type, json: .null))
+                o[f.name] = FillValue(bytes: Array(bytes[offset..<offset + size])).v3JSON(type: V3DataType(dataType: f.type, json: .null), elementPrecision: elementPrecision)
                 offset += size
             }
             return .object(o)

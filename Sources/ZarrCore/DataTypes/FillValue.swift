@@ -113,8 +113,10 @@ extension FillValue {
         }
     }
 
-    /// Encodes a fill value as v2 writes it (the inverse of `parseV2`).
-    public func v2JSON(dtype: V2DataType) -> JSON {
+    /// Encodes a fill value as v2 writes it (the inverse of `parseV2`). `elementPrecision`
+    /// prints floats as the shortest decimal at their own width (`cat`), not as the double
+    /// zarr-python writes in metadata (`1000.1` rather than `1000.0999755859375` for float32).
+    public func v2JSON(dtype: V2DataType, elementPrecision: Bool = false) -> JSON {
         let type = dtype.dataType
         switch type {
         case .string: return .string(String(decoding: bytes, as: UTF8.self))
@@ -134,12 +136,12 @@ extension FillValue {
             s.unicodeScalars.append(contentsOf: scalars)
             return .string(s)
         default:
-            return scalarJSON(type: type, hexNaN: false)
+            return scalarJSON(type: type, hexNaN: false, elementPrecision: elementPrecision)
         }
     }
 
     /// Scalar types as JSON: integers exactly, floats as numbers or the special strings.
-    func scalarJSON(type: DataType, hexNaN: Bool) -> JSON {
+    func scalarJSON(type: DataType, hexNaN: Bool, elementPrecision: Bool = false) -> JSON {
         func uint(_ range: Range<Int>) -> UInt64 {
             var v: UInt64 = 0
             for (i, b) in bytes[range].enumerated() { v |= UInt64(b) << (8 * i) }
@@ -147,11 +149,15 @@ extension FillValue {
         }
         func float(_ range: Range<Int>) -> JSON {
             let raw = uint(range)
-            let d: Double
+            let d: Double, shortest: String?
             switch range.count {
-            case 2: d = Double(Float16(bitPattern: UInt16(raw)))
-            case 4: d = Double(Float(bitPattern: UInt32(raw)))
-            default: d = Double(bitPattern: raw)
+            case 2:
+                let h = Float16(bitPattern: UInt16(raw))
+                (d, shortest) = (Double(h), h.description)
+            case 4:
+                let f = Float(bitPattern: UInt32(raw))
+                (d, shortest) = (Double(f), f.description)
+            default: (d, shortest) = (Double(bitPattern: raw), nil)
             }
             if d.isNaN {
                 let canonical: UInt64 = range.count == 2 ? 0x7e00 : range.count == 4 ? 0x7fc0_0000 : 0x7ff8_0000_0000_0000
@@ -163,6 +169,7 @@ extension FillValue {
             }
             // V2-40 / V3-54: infinities are the strings, never bare tokens.
             if d.isInfinite { return .string(d < 0 ? "-Infinity" : "Infinity") }
+            if elementPrecision, let shortest { return .number(shortest) }  // Swift's shortest round-trip digits at the element's width
             return .double(d)
         }
         switch type {

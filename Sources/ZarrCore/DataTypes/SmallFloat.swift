@@ -1,3 +1,5 @@
+import Foundation
+
 /// The registered float formats narrower than float16 (EX-D03…EX-D05), and bfloat16, described by
 /// their bit fields; conversion from Double rounds to nearest, ties to even.
 public struct SmallFloatFormat: Equatable, Hashable, Sendable {
@@ -89,5 +91,17 @@ public struct SmallFloatFormat: Equatable, Hashable, Sendable {
         if specials == .unsignedExponentOnly, code == nan { return nil }
         if specials == .nanIsAllOnes, code & ~signBit == nan { return nil }
         return code
+    }
+
+    /// The shortest decimal that reads back as `code` in this format (`cat` prints elements at
+    /// their own precision): a finite value's decimal with the fewest significant digits.
+    public func shortestDecimal(_ code: UInt32) -> String {
+        let value = decode(code)
+        guard value.isFinite else { return JSON.format(value) }
+        for digits in 1...17 {
+            let text = String(format: "%.\(digits - 1)e", value)
+            if let parsed = Double(text), encode(parsed) == code & ((1 << UInt32(bits)) - 1) { return JSON.format(parsed) }
+        }
+        return JSON.format(value)
     }
 }

@@ -95,7 +95,7 @@ public struct ArrayMetadataV2: Equatable, Sendable {
             case "vlen-utf8", "json2", "msgpack2", "categorize": return .string
             case "vlen-bytes": return .bytes
             case "vlen-array":
-                let item = try withField("filters") { try V2DataType.parse(codec["dtype"] ?? .null) }
+                let item = try withField("filters") { try V2DataType.parseNumcodecs(codec["dtype"] ?? .null) }
                 return .vlenArray(item.dataType)
             default: continue
             }

@@ -8,18 +8,25 @@ extension NodeInfo {
         guard let listable = base as? any ListableStore else { return nil }
         let prefix = NodePath.prefix(array.path)
         let gridChunks = try Checked.product(array.gridShape, "chunk count")
-        var stored = 0, bytes = 0, outside = 0
-        for key in try listable.list(prefix: prefix) {
+        var stored = 0, bytes = 0, outside = 0, unreadable = 0
+        var o = JSONObject()
+        let keys: [String]
+        do { keys = try listable.list(prefix: prefix) } catch let e as ZarrError {
+            // info reports what it could not list instead of failing on it (validate says more).
+            o["listing_error"] = .string(e.description)
+            return .object(o)
+        }
+        for key in keys {
             guard let indices = array.parseChunkKey(String(key.dropFirst(prefix.count))) else { continue }
             if zip(indices, array.gridShape).contains(where: { $0 >= $1 }) { outside += 1; continue }
             stored += 1
-            bytes = bytes.addingReportingOverflow(try base.size(key) ?? 0).partialValue
+            do { bytes = bytes.addingReportingOverflow(try base.size(key) ?? 0).partialValue } catch { unreadable += 1 }
         }
-        var o = JSONObject()
         o["grid_chunks"] = .int(gridChunks)
         o["stored_chunks"] = .int(stored)
         o["missing_chunks"] = .int(gridChunks - stored)
         if outside > 0 { o["chunks_outside_grid"] = .int(outside) }
+        if unreadable > 0 { o["unreadable_chunks"] = .int(unreadable) }
         o["stored_bytes"] = .int(bytes)
         if let item = array.dataType.itemSize, stored > 0, bytes > 0, array.grid.isUniform {
             let decoded = Double(stored) * Double(array.chunkShape.reduce(1, *)) * Double(item)

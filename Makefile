@@ -1,10 +1,11 @@
 # make conformance  — the main job: every committed fixture, every live peer, reports in Reports/
 # make test         — swift test plus the live peer direction (what CI runs)
 # make fixtures     — regenerate Vectors/ from the pinned peers (changes committed files)
+# make bench        — the read benchmarks (release build; figures in the README)
 SWIFT ?= swift
 BIN := .build/debug/zarr-conformance
 
-.PHONY: setup build test conformance fixtures clean
+.PHONY: setup build test conformance fixtures bench clean
 
 setup:
 	@bash scripts/setup.sh
@@ -30,8 +31,14 @@ fixtures: setup
 	.venv-peers/bin/python Vectors/generators/n5.py
 	.venv-peers-v2/bin/python Vectors/generators/n5.py
 	.venv-peers/bin/python Vectors/generators/v2_peers.py
+	.venv-peers-v2/bin/python Vectors/generators/zfp.py
+	.venv-peers/bin/python Vectors/generators/zfp.py
 	python3 Vectors/generators/corruptions.py
 	python3 Vectors/generators/requirements.py ../shared/spec-checklist.md
+
+bench: setup
+	bash scripts/benchmark-read.sh
+	bash scripts/benchmark-gzip.sh
 
 clean:
 	rm -rf .build .work

@@ -75,5 +75,6 @@ public struct CodecRegistry: Sendable {
         "vlen-utf8": { _, _ in .arrayToBytes(VLenCodec(kind: .utf8)) },
         "vlen-bytes": { _, _ in .arrayToBytes(VLenCodec(kind: .bytes)) },
         "vlen-array": { c, _ in .arrayToBytes(VLenCodec(kind: .array, itemType: try c.dtype("dtype"))) },
+        "zfpy": { c, ctx in .arrayToBytes(try ZfpyCodec(c, dataType: ctx.dataType)) },
     ]
 }

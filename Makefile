@@ -1,6 +1,7 @@
 # make conformance  — the main job: every committed fixture, every live peer, reports in Reports/
 # make test         — swift test plus the live peer direction (what CI runs)
 # make fixtures     — regenerate Vectors/ from the pinned peers (changes committed files)
+# make bench        — the read benchmarks (release build; figures in the README)
 SWIFT ?= swift
 BIN := .build/debug/zarr-conformance
 
@@ -11,7 +12,7 @@ BIN := .build/debug/zarr-conformance
 PREFIX ?= /usr/local
 CONFIGURATION ?= release
 
-.PHONY: setup build test conformance fixtures clean install install-files dist test-asan fuzz
+.PHONY: setup build test conformance fixtures bench clean install install-files dist test-asan fuzz
 
 setup:
 	@bash scripts/setup.sh
@@ -39,6 +40,8 @@ fixtures: setup
 	.venv-peers/bin/python Vectors/generators/v2_peers.py
 	.venv-peers-v2/bin/python Vectors/generators/interop.py
 	.venv-peers/bin/python Vectors/generators/interop.py
+	.venv-peers-v2/bin/python Vectors/generators/zfp.py
+	.venv-peers/bin/python Vectors/generators/zfp.py
 	python3 Vectors/generators/corruptions.py
 	python3 Vectors/generators/requirements.py ../shared/spec-checklist.md
 
@@ -54,11 +57,17 @@ install-files:
 dist: setup
 	bash scripts/dist.sh
 
+# Leak checking is off: Swift's process-lifetime globals read as leaks. The toolchain's own
+# symbolizer is used (Debian's may hang on Swift binaries).
 test-asan: setup
-	$(SWIFT) test --disable-swift-testing --sanitize=address --scratch-path .build-asan
+	ASAN_OPTIONS=detect_leaks=0 ASAN_SYMBOLIZER_PATH=$$(dirname $$(readlink -f $$(which swift)))/llvm-symbolizer 	  $(SWIFT) test --disable-swift-testing --sanitize=address --scratch-path .build-asan
 
 fuzz: setup
 	bash scripts/fuzz.sh
+
+bench: setup
+	bash scripts/benchmark-read.sh
+	bash scripts/benchmark-gzip.sh
 
 clean:
 	rm -rf .build .build-dist .build-asan .build-fuzz .work dist

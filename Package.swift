@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// One system-library target per C library (a module map plus a shim header for macros),
-/// one small C target for CRC-32C, the Zarr core, the conformance harness and the CLI.
+/// the Zarr core, the conformance harness and the CLI.
 let package = Package(
     name: "zarr-conformance",
     products: [
@@ -22,11 +22,15 @@ let package = Package(
         .systemLibrary(name: "CZarrLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CZarrBzip2", providers: [.apt(["libbz2-dev"])]),
         .systemLibrary(name: "CZarrLZMA", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
-        .target(name: "CZarrCRC32C"),
+        .systemLibrary(name: "CZarrXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
+        .systemLibrary(name: "CZarrISAL", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
+        .systemLibrary(name: "CZarrDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
+        .systemLibrary(name: "CZarrZFP", providers: [.apt(["libzfp-dev"])]),
         .target(
             name: "ZarrCore",
             dependencies: [
-                "CZarrZlib", "CZarrZstd", "CZarrBlosc", "CZarrLZ4", "CZarrBzip2", "CZarrLZMA", "CZarrCRC32C",
+                "CZarrZlib", "CZarrZstd", "CZarrBlosc", "CZarrLZ4", "CZarrBzip2", "CZarrLZMA",
+                "CZarrXXHash", "CZarrISAL", "CZarrDeflate", "CZarrZFP",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the build and the peers need, only what is missing (safe to run again).
-# - Debian packages: the C compression libraries and python3-dev (apt-get, non-interactive).
+# - Debian packages: the C compression, checksum and zfp libraries and python3-dev (apt-get, non-interactive).
 # - One venv per pinned peer set, rebuilt only when its requirements file changes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libblosc-dev libzstd-dev zlib1g-dev liblz4-dev libbz2-dev liblzma-dev python3-dev pkg-config chromium time)
+APT_PACKAGES=(libblosc-dev libzstd-dev zlib1g-dev liblz4-dev libbz2-dev liblzma-dev libdeflate-dev libxxhash-dev libisal-dev libzfp-dev
+              python3-dev pkg-config chromium time)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

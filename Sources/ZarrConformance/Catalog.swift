@@ -22,6 +22,9 @@ public struct Case: Sendable {
     public var writer: String
     public var writerVersion: String
     public var script: String
+    /// A node of the same store holding the data the writer was given (`data.node` in the catalog),
+    /// for lossy codecs: rewriting encodes that data again rather than the decoded values.
+    public var sourceNode: String?
 
     /// The case name without format and writer (`dtype-li4`), shared across writers.
     public var name: String { String(id.split(separator: "/").last ?? Substring(id)) }
@@ -70,6 +73,7 @@ public struct Case: Sendable {
         self.writer = writer["name"]?.stringValue ?? "?"
         writerVersion = writer["version"]?.stringValue ?? "?"
         script = writer["script"]?.stringValue ?? ""
+        sourceNode = json["data"]?["node"]?.stringValue
     }
 }
 

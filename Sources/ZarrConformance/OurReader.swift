@@ -40,7 +40,9 @@ public enum OurReader {
 }
 
 /// Writes a case's array again with this implementation: same metadata, same data, the same
-/// chunks present (chunks absent from the source are erased after writing).
+/// chunks present (chunks absent from the source are erased after writing). For a lossy codec
+/// (zfp) whose case names the writer's input (`sourceNode`), that input is encoded, so the store
+/// must decode to the writer's own read-back only if this encoder matches the writer's.
 public enum OurWriter {
     public static func rewrite(_ c: Case, from sourceRoot: String, to destination: String) throws {
         let fm = FileManager.default
@@ -59,7 +61,17 @@ public enum OurWriter {
         case .v3, .n5:
             copy = try ZarrArray.create(store: target, path: c.node, metadata: array.metadata)
         }
-        if !array.shape.contains(0) { try copy.write(try array.read()) }
+        if !array.shape.contains(0) {
+            if let node = c.sourceNode {
+                let input = try ZarrArray.open(store: source, path: node)
+                guard input.shape == array.shape, input.dataType == array.dataType else {
+                    throw ZarrError(.invalidMetadata, "the input node '\(node)' has another shape or type than the array", key: node)
+                }
+                try copy.write(try input.read())
+            } else {
+                try copy.write(try array.read())
+            }
+        }
         let prefix = c.node.isEmpty ? "" : c.node + "/"
         let present = Set(try source.list(prefix: prefix))
         let metadataNames: Set<String> = [".zarray", ".zattrs", ".zgroup", "zarr.json", "attributes.json"]

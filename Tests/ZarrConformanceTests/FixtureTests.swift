@@ -81,3 +81,34 @@ extension FixtureTests {
         XCTAssertLessThan(coverage.uncovered.count, coverage.requirements.count / 4)
     }
 }
+
+extension FixtureTests {
+    /// EX-C17 / EX-C18 / NC-26: every zfp fixture stores the data its writer was given at node
+    /// `input`; encoding that input with this implementation gives the writer's chunks byte for byte
+    /// (zfpy 1.0.1 through numcodecs 0.15.2 and 0.16.5, headerless zfpy streams for the registered
+    /// codec, inner chunks of a shard), in every mode a writer has: reversible, fixed accuracy,
+    /// fixed rate and fixed precision, 0–4 dimensions.
+    func testZfpChunksAreByteIdenticalToTheWriters() throws {
+        let work = NSTemporaryDirectory() + "zfp-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let cases = try Catalog.load(vectors: Self.vectors).filter { $0.sourceNode != nil && !$0.expected.isRefusal }
+        XCTAssertGreaterThanOrEqual(cases.count, 80)
+        XCTAssertEqual(Set(cases.map(\.writerLabel)), ["zarr-python-2.18.7", "zarr-python-3.1.6", "zfpy-1.0.1"])
+        var chunks = 0
+        for c in cases {
+            let destination = work + "/" + c.format + "-" + c.writer + "-" + c.name
+            try OurWriter.rewrite(c, from: Self.vectors + "/" + c.store, to: destination)
+            let source = FilesystemStore(root: Self.vectors + "/" + c.store)
+            let ours = FilesystemStore(root: destination)
+            let metadata: Set<String> = [".zarray", ".zattrs", "zarr.json"]
+            let theirs = try source.list(prefix: c.node + "/").filter { !metadata.contains(String($0.split(separator: "/").last ?? "")) }
+            XCTAssertFalse(theirs.isEmpty, c.id)
+            for key in theirs {
+                XCTAssertEqual(try ours.get(key), try source.get(key), "\(c.id): \(key)")
+                chunks += 1
+            }
+            XCTAssertEqual(try ours.list(prefix: c.node + "/").filter { !metadata.contains(String($0.split(separator: "/").last ?? "")) }.count, theirs.count, c.id)
+        }
+        XCTAssertGreaterThanOrEqual(chunks, 700)
+    }
+}

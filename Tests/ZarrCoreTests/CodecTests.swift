@@ -63,6 +63,41 @@ final class CodecTests: XCTestCase {
         XCTAssertEqual(try zstd.decode(try zstd.encode(a) + zstd.encode(b), expectedSize: 1700, limit: 1 << 20), a + b)
     }
 
+    func testGzipWholeBufferDecodeAndStreamingFallback() throws {
+        // NC-04 / N5-09 / E-53: with the decoded size known, libdeflate decodes the whole buffer —
+        // members concatenated (an empty one too), zero padding after the last ignored. What it
+        // cannot settle goes to zlib's streaming inflate and its caps: no size, a stream longer or
+        // shorter than announced, a size no stream of this length can reach, corrupt data.
+        let a = Array(sample.prefix(1000)), b = Array(sample.suffix(700))
+        let gzip = try GzipCodec(level: 5)
+        let members = try gzip.encode(a) + gzip.encode([]) + gzip.encode(b) + [0, 0, 0, 0]
+        XCTAssertEqual(Deflate.decompress(members, container: .gzip, expectedSize: 1700), a + b)
+        XCTAssertEqual(try gzip.decode(members, expectedSize: 1700, limit: 1 << 20), a + b)
+        XCTAssertEqual(try gzip.decode(members, expectedSize: nil, limit: 1 << 20), a + b)
+        XCTAssertNil(Deflate.decompress(members, container: .gzip, expectedSize: 1699))
+        XCTAssertThrowsError(try gzip.decode(members, expectedSize: 1699, limit: 1 << 20)) {
+            XCTAssertTrue("\($0)".contains("more than the expected 1699 bytes"), "\($0)")
+        }
+        XCTAssertNil(Deflate.decompress(members, container: .gzip, expectedSize: 1701))
+        XCTAssertThrowsError(try gzip.decode(members, expectedSize: 1701, limit: 1 << 20)) {
+            XCTAssertTrue("\($0)".contains("decodes to 1700 bytes where exactly 1701 are expected"), "\($0)")
+        }
+        // A chunk claiming 4 GiB from a few dozen bytes: an error, never a 4 GiB buffer.
+        XCTAssertThrowsError(try gzip.decode(try gzip.encode([1, 2, 3]), expectedSize: 1 << 32, limit: Int.max)) {
+            XCTAssertTrue("\($0)".contains("where exactly 4294967296 are expected"), "\($0)")
+        }
+        var corrupt = try gzip.encode(a)
+        corrupt[corrupt.count / 2] ^= 0xFF
+        XCTAssertNil(Deflate.decompress(corrupt, container: .gzip, expectedSize: 1000))
+        XCTAssertThrowsError(try gzip.decode(corrupt, expectedSize: 1000, limit: 1 << 20)) { XCTAssertEqual(($0 as? ZarrError)?.kind, .corruptData) }
+        // zlib (RFC 1950) takes the same path; one stream, as zlib reads it.
+        let zlib = try ZlibCodec(level: 9)
+        let stream = try zlib.encode(a)
+        XCTAssertEqual(Deflate.decompress(stream, container: .zlib, expectedSize: 1000), a)
+        XCTAssertEqual(try zlib.decode(stream, expectedSize: 1000, limit: 1 << 20), a)
+        XCTAssertThrowsError(try zlib.decode(stream, expectedSize: 999, limit: 1 << 20))
+    }
+
     func testZstdFrameWithoutContentSize() throws {
         // NC-02: a streaming frame (header byte 0x00: no content size, no checksum), hand-built:
         // magic, frame header descriptor 0x00, window descriptor, one raw last block of 3 bytes.

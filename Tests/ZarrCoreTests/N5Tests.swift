@@ -124,9 +124,25 @@ final class N5Tests: XCTestCase {
     }
 
     func testLZ4BlockFramingAndXXH32() throws {
-        // XXH32 check values from the xxHash test suite.
+        // XXH32 (libxxhash) against xxHash's published values: "abc", and its sanity test's buffer
+        // (byte i = the top byte of 2654435761 · 11400714785074694797^i) at lengths 0, 1, 14 and 222,
+        // seeds 0 and 2654435761.
         XCTAssertEqual([UInt8]().withUnsafeBytes { XXHash32.hash($0, seed: 0) }, 0x02CC_5D05)
         XCTAssertEqual(Array("abc".utf8).withUnsafeBytes { XXHash32.hash($0, seed: 0) }, 0x32D1_53FF)
+        var generator: UInt64 = 2_654_435_761
+        let sanity = (0..<222).map { _ -> UInt8 in
+            defer { generator = generator &* 11_400_714_785_074_694_797 }
+            return UInt8(generator >> 56)
+        }
+        let published: [(Int, UInt32, UInt32)] = [(0, 0x02CC_5D05, 0x36B7_8AE7), (1, 0xCF65_B03E, 0xB454_5AA4),
+                                                  (14, 0x1208_E7E2, 0x6AF1_D1FE), (222, 0x5BD1_1DBD, 0x5880_3C5F)]
+        for (length, seed0, seedPrime) in published {
+            sanity.withUnsafeBytes { all in
+                let part = UnsafeRawBufferPointer(rebasing: all[..<length])
+                XCTAssertEqual(XXHash32.hash(part, seed: 0), seed0, "length \(length)")
+                XCTAssertEqual(XXHash32.hash(part, seed: 2_654_435_761), seedPrime, "length \(length)")
+            }
+        }
         // N5-10: magic, token, lengths, 28-bit checksum, then an empty end block.
         let data = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 / 7) }
         let framed = try LZ4Block.compress(data, blockSize: 65536)

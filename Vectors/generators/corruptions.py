@@ -160,6 +160,24 @@ def generate():
     c.make(v3["shard-index-no-crc"], "v3-shard-entry-half-sentinel", ["SH-06"], "an index entry with one empty sentinel",
            chunk_edit(lambda b: b[:-16] + (2**64 - 1).to_bytes(8, "little") + b[-8:]))
 
+    # zfp (EX-C17, EX-C18, NC-26): streams cut short, a header that is not zfp's or names another
+    # type, configurations outside the registered schema.
+    zfpy, zfp = load("v2-zarr-python-2.18.7-zfp.json"), load("v3-zfpy-1.0.1.json")
+    for name in ["zfpy-fixed-rate-f8-2d", "zfpy-reversible-f4-3d", "zfpy-fixed-accuracy-f8-1d", "zfpy-fixed-precision-f4-4d"]:
+        c.make(zfpy[name], f"v2-truncated-{name}", ["NC-26"], "a zfp stream cut short", chunk_edit(lambda b: b[: len(b) * 2 // 3]))
+    c.make(zfpy["zfpy-reversible-f4-2d"], "v2-zfpy-header-magic", ["NC-26"], "a zfpy chunk without zfp's header", chunk_edit(lambda b: b"\0\0\0\0" + b[4:]))
+    c.make(zfpy["zfpy-reversible-f4-2d"], "v2-zfpy-header-type", ["NC-26"], "a zfpy header for another type than the array's",
+           json_edit(".zarray", lambda m: m.update(dtype="<i4", fill_value=0)))
+    for name in ["zfp-fixed-rate-f4-3d", "zfp-reversible-f8-2d", "zfp-fixed-accuracy-f4-4d", "zfp-fixed-precision-f8-1d"]:
+        c.make(zfp[name], f"v3-truncated-{name}", ["EX-C18"], "a zfp stream cut short", chunk_edit(lambda b: b[: len(b) * 2 // 3]))
+    for label, change in [("mode-unknown", lambda m: m["codecs"][0]["configuration"].update(mode="lossless")),
+                          ("rate-missing", lambda m: m["codecs"][0]["configuration"].pop("rate")),
+                          ("member-of-other-mode", lambda m: m["codecs"][0]["configuration"].update(precision=19)),
+                          ("expert-minbits-above-maxbits", lambda m: m["codecs"][0].update(configuration={"mode": "expert", "minbits": 20, "maxbits": 10, "maxprec": 19, "minexp": -2}))]:
+        c.make(zfp["zfp-fixed-rate-f4-2d"], f"v3-zfp-{label}", ["EX-C17"], f"zfp configuration: {label.replace('-', ' ')}", json_edit("zarr.json", change))
+    c.make(zfp["zfp-reversible-i4-2d"], "v3-zfp-accuracy-on-int32", ["EX-C17"], "fixed_accuracy on integers, which zfp has no mode for",
+           json_edit("zarr.json", lambda m: m["codecs"][0].update(configuration={"mode": "fixed_accuracy", "tolerance": 0.5})))
+
     # N5 (N5-03…N5-18, E-91…E-95).
     base = n5["dtype-int16"]
     for label, change, req in [

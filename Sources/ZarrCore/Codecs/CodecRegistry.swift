@@ -76,5 +76,6 @@ public struct CodecRegistry: Sendable {
         "vlen-bytes": { _, _ in .arrayToBytes(VLenCodec(kind: .bytes)) },
         "vlen-array": { c, _ in .arrayToBytes(VLenCodec(kind: .array, itemType: try c.dtype("dtype"))) },
         "json2": { c, ctx in .arrayToBytes(try JSON2Codec(c, dataType: ctx.dataType)) },
+        "zfpy": { c, ctx in .arrayToBytes(try ZfpyCodec(c, dataType: ctx.dataType)) },
     ]
 }

@@ -58,6 +58,7 @@ enum V3Codecs {
         "cast_value": { ext, ctx, _ in .arrayToArray(try CastValueCodec(ext, context: ctx)) },
         "reshape": { ext, _, _ in .arrayToArray(try ReshapeCodec(ext)) },
         "packbits": { ext, ctx, _ in .arrayToBytes(try PackBitsCodec(ext, type: ctx.dataType)) },
+        "zfp": { ext, ctx, _ in .arrayToBytes(try ZfpCodec(ext, context: ctx)) },
     ]
 }
 

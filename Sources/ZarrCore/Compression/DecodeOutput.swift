@@ -16,9 +16,15 @@ struct DecodeOutput {
         // Allocation follows what is stored: a size claimed by a header (or by metadata) is
         // trusted up front only as far as a plausible compression ratio of the input allows;
         // beyond that the buffer grows as output actually arrives.
-        let plausible = max(inputCount.multipliedReportingOverflow(by: 1024).partialValue, 1 << 20)
+        let plausible = Self.plausibleSize(inputCount: inputCount)
         let initial = expected.map { min($0 + 1, plausible) } ?? min(cap, max(inputCount.multipliedReportingOverflow(by: 4).partialValue, 1 << 16))
         buffer = [UInt8](repeating: 0, count: max(1, min(initial, cap)))
+    }
+
+    /// The most output trusted up front for `inputCount` stored bytes: 1024 times the input (about
+    /// DEFLATE's and bzip2's best ratios), at least 1 MiB.
+    static func plausibleSize(inputCount: Int) -> Int {
+        max(inputCount.multipliedReportingOverflow(by: 1024).partialValue, 1 << 20)
     }
 
     /// Makes room for more output; throws once the cap is reached.

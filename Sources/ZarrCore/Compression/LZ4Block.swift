@@ -9,8 +9,9 @@ enum LZ4Block {
     static let seed: UInt32 = 0x9747_B28C
     static let header = 21
 
+    /// lz4-java's checksum: XXH32 (libxxhash, `XXHash.swift`) with its seed, masked to 28 bits.
     static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt32 {
-        Array(bytes).withUnsafeBytes { XXHash32.hash($0, seed: seed) } & 0x0FFF_FFFF
+        bytes.withUnsafeBytes { XXHash32.hash($0, seed: seed) } & 0x0FFF_FFFF
     }
 
     static func compress(_ input: [UInt8], blockSize: Int) throws -> [UInt8] {
@@ -85,34 +86,5 @@ enum LZ4Block {
         }
         if let expectedSize, out.count != expectedSize { throw fail("decodes to \(out.count) bytes where exactly \(expectedSize) are expected") }
         return out
-    }
-}
-
-/// XXH32, from the xxHash specification.
-enum XXHash32 {
-    static let p1: UInt32 = 2_654_435_761, p2: UInt32 = 2_246_822_519, p3: UInt32 = 3_266_489_917, p4: UInt32 = 668_265_263, p5: UInt32 = 374_761_393
-
-    static func hash(_ data: UnsafeRawBufferPointer, seed: UInt32) -> UInt32 {
-        func rotl(_ x: UInt32, _ r: UInt32) -> UInt32 { (x << r) | (x >> (32 - r)) }
-        func word(_ i: Int) -> UInt32 { UInt32(littleEndian: data.loadUnaligned(fromByteOffset: i, as: UInt32.self)) }
-        func round(_ acc: UInt32, _ lane: UInt32) -> UInt32 { rotl(acc &+ lane &* p2, 13) &* p1 }
-        let n = data.count
-        var i = 0
-        var h: UInt32
-        if n >= 16 {
-            var v1 = seed &+ p1 &+ p2, v2 = seed &+ p2, v3 = seed, v4 = seed &- p1
-            while i + 16 <= n {
-                v1 = round(v1, word(i)); v2 = round(v2, word(i + 4)); v3 = round(v3, word(i + 8)); v4 = round(v4, word(i + 12))
-                i += 16
-            }
-            h = rotl(v1, 1) &+ rotl(v2, 7) &+ rotl(v3, 12) &+ rotl(v4, 18)
-        } else {
-            h = seed &+ p5
-        }
-        h = h &+ UInt32(truncatingIfNeeded: n)
-        while i + 4 <= n { h = rotl(h &+ word(i) &* p3, 17) &* p4; i += 4 }
-        while i < n { h = rotl(h &+ UInt32(data[i]) &* p5, 11) &* p1; i += 1 }
-        h ^= h >> 15; h = h &* p2; h ^= h >> 13; h = h &* p3; h ^= h >> 16
-        return h
     }
 }

@@ -32,8 +32,21 @@ enum Zlib {
         return out
     }
 
-    /// Decodes a stream; gzip accepts several concatenated members (NC-04, N5-09).
+    /// Decodes a stream; gzip accepts several concatenated members (NC-04, N5-09). When the
+    /// decoded size is known (a chunk's), libdeflate decodes the whole buffer at once; anything it
+    /// cannot settle (no size, a stream longer or shorter than announced, data it rejects) is
+    /// decoded here by zlib's streaming inflate, whose caps make a lying header a clear error.
     static func decompress(_ input: [UInt8], container: Container, expectedSize: Int?, limit: Int) throws -> [UInt8] {
+        // A size no DEFLATE stream of this length can reach is not allocated up front (DecodeOutput).
+        if let expectedSize, expectedSize <= min(limit, DecodeOutput.plausibleSize(inputCount: input.count)),
+           let whole = Deflate.decompress(input, container: container, expectedSize: expectedSize) {
+            return whole
+        }
+        return try streamingInflate(input, container: container, expectedSize: expectedSize, limit: limit)
+    }
+
+    /// zlib's streaming inflate, growing its output only as data arrives (DecodeOutput).
+    static func streamingInflate(_ input: [UInt8], container: Container, expectedSize: Int?, limit: Int) throws -> [UInt8] {
         var stream = z_stream()
         guard zarr_inflate_init2(&stream, container.windowBits) == Z_OK else {
             throw ZarrError(.corruptData, "cannot initialise inflate", codec: container.name)

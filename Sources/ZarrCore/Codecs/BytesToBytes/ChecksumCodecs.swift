@@ -1,5 +1,3 @@
-import CZarrCRC32C
-
 /// A 32-bit checksum stored little-endian at the start or end of the payload (NC-20…NC-24, CC-01).
 /// Decode verifies it and strips it.
 public struct ChecksumCodec: BytesToBytesCodec {
@@ -65,7 +63,7 @@ public struct ChecksumCodec: BytesToBytesCodec {
         switch algorithm {
         case .crc32: return Zlib.crc32(bytes)
         case .adler32: return Zlib.adler32(bytes)
-        case .crc32c: return zarr_crc32c(0, bytes.baseAddress, bytes.count)
+        case .crc32c: return ISAL.crc32c(bytes)
         case .fletcher32: return Checksums.fletcher32(bytes)
         case .jenkinsLookup3:
             if let prefix { return Checksums.lookup3(prefix + Array(bytes), initval: initval) }

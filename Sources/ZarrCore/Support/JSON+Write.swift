@@ -47,7 +47,13 @@ extension JSON {
         }
     }
 
-    static func writeString(_ s: String, into out: inout String) {
+    /// A JSON string literal. `python` writes it as Python's `json` does (numcodecs' json2):
+    /// `\b` and `\f` escaped, and with `asciiOnly` every character outside space…tilde as
+    /// `\uXXXX` (astral ones as surrogate pairs).
+    static func writeString(_ s: String, into out: inout String, python: Bool = false, asciiOnly: Bool = false) {
+        func escaped(_ u: Unicode.Scalar) {
+            for unit in String(u).utf16 { out += "\\u" + String(repeating: "0", count: 4 - String(unit, radix: 16).count) + String(unit, radix: 16) }
+        }
         out += "\""
         for u in s.unicodeScalars {
             switch u {
@@ -56,8 +62,9 @@ extension JSON {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where u.value < 0x20:
-                out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16)
+            case "\u{8}" where python: out += "\\b"
+            case "\u{C}" where python: out += "\\f"
+            case _ where u.value < 0x20 || (asciiOnly && u.value > 0x7E): escaped(u)
             default: out.unicodeScalars.append(u)
             }
         }

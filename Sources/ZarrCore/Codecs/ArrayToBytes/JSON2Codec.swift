@@ -185,24 +185,10 @@ public struct JSON2Codec: ArrayToBytesCodec {
         return rows.joined(separator: itemSeparator)
     }
 
-    /// A JSON string as Python's `json` writes it (`\b`, `\f`, and with ensure_ascii every
-    /// character outside space…tilde as `\uXXXX`, astral ones as surrogate pairs).
+    /// A JSON string as Python's `json` writes it.
     func quoted(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{8}": out += "\\b"
-            case "\u{C}": out += "\\f"
-            case _ where u.value < 0x20 || (ensureASCII && u.value > 0x7E):
-                for unit in String(u).utf16 { out += "\\u" + String(repeating: "0", count: 4 - String(unit, radix: 16).count) + String(unit, radix: 16) }
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out + "\""
+        var out = ""
+        JSON.writeString(s, into: &out, python: true, asciiOnly: ensureASCII)
+        return out
     }
 }

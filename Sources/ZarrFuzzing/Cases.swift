@@ -1,21 +1,26 @@
 // The documents `codecChain` and `shardIndex` select from with their first input byte.
-// Each comes from a committed fixture (named by `fixture`, relative to Vectors/fixtures/),
-// its shape cut to a single chunk or shard, so the fixture's chunk files are ready-made seeds:
-// Fuzz/seeds.py reads the `fixture:` and `seed:` fields of this file, in order, to build the
-// corpora with the right selector byte. Append new cases at the end: a case's position is
-// its selector, and saved crash inputs in Vectors/fuzz-crashes/ depend on it.
+// Most come from a committed fixture (named by `fixture`, relative to Vectors/fixtures/),
+// their shape cut to a single chunk or shard, so the fixture's chunk files are ready-made
+// seeds; the hand-written ones (no fixture) cover what no fixture has, variable-length data
+// behind each compressor (where the decoded size is unknown), and seeds.py makes their seeds
+// by the recipe in `seed`. Fuzz/seeds.py reads the `fixture:` and `seed:` fields of this file,
+// in order, to build the corpora with the right selector byte. Append new cases at the end:
+// a case's position is its selector, and saved crash inputs in Vectors/fuzz-crashes/ depend on it.
 
 extension FuzzHarness {
     struct Case: Sendable {
-        /// The fixture array the document was taken from, relative to Vectors/fixtures/.
-        let fixture: String
-        /// How seeds.py turns the fixture's chunk files into seeds ("" means as they are).
+        /// The fixture array the document was taken from, relative to Vectors/fixtures/ ("": hand-written).
+        var fixture: String = ""
+        /// How seeds.py turns the fixture's chunk files into seeds ("" means as they are), or
+        /// its recipe for the seeds of a hand-written case.
         var seed: String = ""
         let document: String
 
-        var isN5: Bool { fixture.hasPrefix("n5/") }
-        /// The metadata key at the store's root.
-        var key: String { fixture.hasPrefix("v2/") ? ".zarray" : isN5 ? "attributes.json" : "zarr.json" }
+        /// The metadata key at the store's root, from the document's format.
+        var key: String {
+            document.contains(#""zarr_format":2"#) ? ".zarray" : document.contains(#""zarr_format":3"#) ? "zarr.json" : "attributes.json"
+        }
+        var isN5: Bool { key == "attributes.json" }
     }
 
     /// codecChain: selector byte → metadata (each from the named fixture, its shape cut to one chunk).
@@ -140,6 +145,25 @@ extension FuzzHarness {
         Case(fixture: "v3/zfpy-1.0.1/zfp-reversible-f8-3d.zarr/data", document: #"{"shape":[4,4,4],"data_type":"float64","chunk_grid":{"name":"regular","configuration":{"chunk_shape":[4,4,4]}},"chunk_key_encoding":{"name":"default","configuration":{"separator":"/"}},"fill_value":0.0,"codecs":[{"name":"zfp","configuration":{"mode":"reversible"}}],"attributes":{},"zarr_format":3,"node_type":"array","storage_transformers":[]}"#),
         Case(fixture: "v3/zfpy-1.0.1/zfp-fixed-accuracy-f4-4d.zarr/data", document: #"{"shape":[4,4,2,2],"data_type":"float32","chunk_grid":{"name":"regular","configuration":{"chunk_shape":[4,4,2,2]}},"chunk_key_encoding":{"name":"default","configuration":{"separator":"/"}},"fill_value":0.0,"codecs":[{"name":"zfp","configuration":{"mode":"fixed_accuracy","tolerance":0.05}}],"attributes":{},"zarr_format":3,"node_type":"array","storage_transformers":[]}"#),
         Case(fixture: "v3/zfpy-1.0.1/zfp-fixed-precision-i8-3d.zarr/data", document: #"{"shape":[4,4,4],"data_type":"int64","chunk_grid":{"name":"regular","configuration":{"chunk_shape":[4,4,4]}},"chunk_key_encoding":{"name":"default","configuration":{"separator":"/"}},"fill_value":0,"codecs":[{"name":"zfp","configuration":{"mode":"fixed_precision","precision":24}}],"attributes":{},"zarr_format":3,"node_type":"array","storage_transformers":[]}"#),
+        // Hand-written: variable-length data behind each compressor (no fixed decoded size).
+        Case(seed: "vlen-utf8:zlib", document: #"{"zarr_format":2,"shape":[4],"chunks":[4],"dtype":"|O","fill_value":"","compressor":{"id":"zlib","level":1},"filters":[{"id":"vlen-utf8"}],"order":"C"}"#),
+        Case(seed: "vlen-utf8:gzip", document: #"{"zarr_format":2,"shape":[4],"chunks":[4],"dtype":"|O","fill_value":"","compressor":{"id":"gzip","level":1},"filters":[{"id":"vlen-utf8"}],"order":"C"}"#),
+        Case(seed: "vlen-utf8:bz2", document: #"{"zarr_format":2,"shape":[4],"chunks":[4],"dtype":"|O","fill_value":"","compressor":{"id":"bz2","level":1},"filters":[{"id":"vlen-utf8"}],"order":"C"}"#),
+        Case(seed: "vlen-utf8:lzma", document: #"{"zarr_format":2,"shape":[4],"chunks":[4],"dtype":"|O","fill_value":"","compressor":{"id":"lzma","format":1,"check":-1,"preset":null,"filters":null},"filters":[{"id":"vlen-utf8"}],"order":"C"}"#),
+        Case(seed: "vlen-utf8:lz4", document: #"{"zarr_format":2,"shape":[4],"chunks":[4],"dtype":"|O","fill_value":"","compressor":{"id":"lz4","acceleration":1},"filters":[{"id":"vlen-utf8"}],"order":"C"}"#),
+        Case(seed: "vlen-utf8:blosc", document: #"{"zarr_format":2,"shape":[4],"chunks":[4],"dtype":"|O","fill_value":"","compressor":{"id":"blosc","cname":"zstd","clevel":1,"shuffle":0,"blocksize":0},"filters":[{"id":"vlen-utf8"}],"order":"C"}"#),
+        Case(seed: "vlen-utf8:none", document: #"{"zarr_format":2,"shape":[4],"chunks":[4],"dtype":"|O","fill_value":"","compressor":null,"filters":[{"id":"vlen-utf8"}],"order":"C"}"#),
+        Case(seed: "vlen-utf8:gzip", document: #"{"zarr_format":3,"node_type":"array","shape":[4],"data_type":"string","chunk_grid":{"name":"regular","configuration":{"chunk_shape":[4]}},"chunk_key_encoding":{"name":"default"},"fill_value":"","codecs":[{"name":"vlen-utf8"},{"name":"gzip","configuration":{"level":1}}]}"#),
+        Case(seed: "vlen-utf8:zstd", document: #"{"zarr_format":3,"node_type":"array","shape":[4],"data_type":"string","chunk_grid":{"name":"regular","configuration":{"chunk_shape":[4]}},"chunk_key_encoding":{"name":"default"},"fill_value":"","codecs":[{"name":"vlen-utf8"},{"name":"zstd","configuration":{"level":1}}]}"#),
+        Case(seed: "vlen-utf8:blosc", document: #"{"zarr_format":3,"node_type":"array","shape":[4],"data_type":"string","chunk_grid":{"name":"regular","configuration":{"chunk_shape":[4]}},"chunk_key_encoding":{"name":"default"},"fill_value":"","codecs":[{"name":"vlen-utf8"},{"name":"blosc","configuration":{"cname":"lz4","clevel":1,"shuffle":"noshuffle","blocksize":0}}]}"#),
+        Case(seed: "vlen-utf8:crc32c", document: #"{"zarr_format":3,"node_type":"array","shape":[4],"data_type":"string","chunk_grid":{"name":"regular","configuration":{"chunk_shape":[4]}},"chunk_key_encoding":{"name":"default"},"fill_value":"","codecs":[{"name":"vlen-utf8"},{"name":"crc32c"}]}"#),
+        Case(seed: "n5-object:raw", document: #"{"dimensions":[1],"blockSize":[1],"dataType":"object","compression":{"type":"raw"}}"#),
+        Case(seed: "n5-object:gzip", document: #"{"dimensions":[1],"blockSize":[1],"dataType":"object","compression":{"type":"gzip"}}"#),
+        Case(seed: "n5-object:bzip2", document: #"{"dimensions":[1],"blockSize":[1],"dataType":"object","compression":{"type":"bzip2"}}"#),
+        Case(seed: "n5-object:xz", document: #"{"dimensions":[1],"blockSize":[1],"dataType":"object","compression":{"type":"xz"}}"#),
+        Case(seed: "n5-object:lz4", document: #"{"dimensions":[1],"blockSize":[1],"dataType":"object","compression":{"type":"lz4"}}"#),
+        Case(seed: "n5-object:zstd", document: #"{"dimensions":[1],"blockSize":[1],"dataType":"object","compression":{"type":"zstd"}}"#),
+        Case(seed: "n5-object:blosc", document: #"{"dimensions":[1],"blockSize":[1],"dataType":"object","compression":{"type":"blosc"}}"#),
     ]
 
     /// shardIndex: selector byte → a v3 array whose single shard is the rest of the input.

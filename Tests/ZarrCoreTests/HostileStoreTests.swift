@@ -142,6 +142,22 @@ final class HostileStoreTests: XCTestCase {
         assertError(try ZarrArray.open(store: n5).read(), key: "0", contains: "limit")
     }
 
+    func testFuzzFindingsAreRefusedBeforeAllocating() throws {
+        // Found by FuzzCodecChain (Vectors/fuzz-crashes/FuzzCodecChain): a 208-byte blosc chunk of
+        // a vlen array whose header claims 0x7FFFFF00 bytes, and an 11-byte N5 object block of
+        // lz4 claiming 0x7FFFFFFF. Both allocated about 2 GiB before any decoding.
+        let crashes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Vectors/fuzz-crashes/FuzzCodecChain").path
+        let blosc = Array(try XCTUnwrap(FileManager.default.contents(atPath: crashes + "/oom-097a2b246bcb451bb245ad2817c362ce17afca3e")).dropFirst())
+        XCTAssertThrowsError(try Blosc.decompress(blosc, expectedSize: nil, limit: CodecChain.defaultDecodeLimit)) {
+            XCTAssertTrue("\($0)".contains("more than any blosc codec expands to"), "\($0)")
+        }
+        let n5 = MemoryStore()
+        try n5.set("attributes.json", Array(#"{"n5":"4.0.0","dimensions":[2],"blockSize":[2],"dataType":"object","compression":{"type":"lz4"}}"#.utf8))
+        try n5.set("0", [0, 2, 0x7F, 0xFF, 0xFF, 0xFF, 1, 2, 3, 4])
+        assertError(try ZarrArray.open(store: n5).read(), key: "0", contains: "cannot hold a bare LZ4 block")
+    }
+
     func testSelectionsArePlannedPerChunkNotPerElement() throws {
         // The first wave built one index pair per element: 4.7 GB to plan a 256 MiB array.
         let plan = try SelectionPlan([Slice(0, 1 << 28)], grid: .regular(try RegularGrid(chunkShape: [1 << 20], arrayShape: [1 << 28])))

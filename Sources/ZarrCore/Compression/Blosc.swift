@@ -5,6 +5,7 @@ enum Blosc {
     static var libraryVersion: String { String(cString: blosc_get_version_string()) }
 
     static let headerSize = 16
+    static let maxRatio = 1 << 16
 
     static var compressors: [String] {
         String(cString: blosc_list_compressors()).split(separator: ",").map(String.init)
@@ -40,6 +41,11 @@ enum Blosc {
             throw ZarrError.corrupt("blosc header says \(nbytes) bytes, the chunk needs \(expectedSize)", codec: "blosc")
         }
         guard nbytes <= limit else { throw ZarrError.corrupt("blosc header claims \(nbytes) bytes, over the limit", codec: "blosc") }
+        // Allocation follows what is stored: no codec inside blosc expands a stored byte into
+        // more than 2^16 (zstd's run-length blocks come closest, near 2^15).
+        guard nbytes <= input.count.multipliedReportingOverflow(by: Self.maxRatio).partialValue else {
+            throw ZarrError.corrupt("blosc header claims \(nbytes) bytes from \(input.count) stored, more than any blosc codec expands to", codec: "blosc")
+        }
         var out = [UInt8](repeating: 0, count: nbytes)
         let n = input.withUnsafeBytes { src in
             out.withUnsafeMutableBytes { dst in blosc_decompress_ctx(src.baseAddress, dst.baseAddress, dst.count, 1) }

@@ -41,6 +41,8 @@ enum LZ4Block {
         // z5py writes N5 lz4 as one bare LZ4 block, without LZ4Block framing (N5-Java cannot read
         // it); such a block is read when it decodes to exactly the expected size.
         if !input.starts(with: magic), let expectedSize {
+            // Allocation follows what is stored: an LZ4 block expands at most 255-fold.
+            guard expectedSize <= input.count * 255 + 16 else { throw fail("\(input.count) bytes cannot hold a bare LZ4 block of \(expectedSize) bytes") }
             var out = [UInt8](repeating: 0, count: expectedSize)
             let n = input.withUnsafeBytes { src in
                 out.withUnsafeMutableBytes { dst in
@@ -71,6 +73,7 @@ enum LZ4Block {
                 guard compressed == decompressed else { throw fail("raw block lengths disagree") }
                 block = Array(payload)
             case 0x20:
+                guard decompressed <= compressed * 255 + 16 else { throw fail("block of \(compressed) bytes claims \(decompressed), more than LZ4 can expand to") }
                 block = [UInt8](repeating: 0, count: decompressed)
                 let n = Array(payload).withUnsafeBytes { src in
                     block.withUnsafeMutableBytes { dst in

@@ -345,6 +345,13 @@ def main():
             if spec.get("sha256") and digests.get(n) != spec["sha256"] and (not only or n in only):
                 fail(f"{n}: corpus: expected.json sha256 differs from make_stores.expected_digests()")
 
+        # Commands run as another user get their own copy of the binary: the checkout it was
+        # built in may sit below a directory that user cannot enter (a CI clone under /root).
+        user_binary = binary
+        if is_root:
+            user_binary = os.path.join(root, ".bin-" + os.path.basename(binary))
+            shutil.copy2(binary, user_binary)
+            os.chmod(user_binary, 0o755)
         outside_before = {"outside": tree_state(os.path.join(root, "outside")), "top": tree_state(root, depth=1)}
         for name, spec in expected["stores"].items():
             if (only and name not in only) or name not in built["created"]:
@@ -360,7 +367,7 @@ def main():
                 if exp.get("skip"):
                     print(f"SKIP {name} {cmd}: {exp.get('note', 'skipped by expected.json')}")
                     continue
-                argv = [binary] + [a.replace("{store}", store) for a in expected["commands"][cmd]] + exp.get("args", [])
+                argv = [user_binary if user and is_root else binary] + [a.replace("{store}", store) for a in expected["commands"][cmd]] + exp.get("args", [])
                 if user and is_root:
                     uid, gid = USERS[user]
                     argv = ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--"] + argv

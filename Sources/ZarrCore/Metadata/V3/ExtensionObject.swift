@@ -34,6 +34,24 @@ public struct ExtensionObject: Equatable, Sendable {
         }
     }
 
+    /// The form a Zarr 3.0 reader takes (V3-17): an object with `name` and, when given,
+    /// `configuration`; no short-hand name and no `must_understand: true` (the default). Codec
+    /// lists inside a configuration (sharding, n5_default, conditional) get the same form. A
+    /// `must_understand: false` stays: dropping it would make the extension required.
+    public static func compatible(_ json: JSON) -> JSON {
+        switch json {
+        case .string(let name): return .object(JSONObject([("name", .string(name))]))
+        case .object(var o):
+            if o["must_understand"] == .bool(true) { o["must_understand"] = nil }
+            if case .object(var c)? = o["configuration"] {
+                for key in ["codecs", "index_codecs"] { if let list = c[key]?.arrayValue { c[key] = .array(list.map(compatible)) } }
+                o["configuration"] = .object(c)
+            }
+            return .object(o)
+        default: return json
+        }
+    }
+
     func config(_ codec: String? = nil) -> CodecConfiguration { CodecConfiguration(codec: codec ?? name, object: configuration) }
 
     /// V3-45: data types, chunk grids and key encodings may not be optional.

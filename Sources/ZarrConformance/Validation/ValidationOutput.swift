@@ -6,7 +6,8 @@ public enum ValidationOutput {
     public static func text(_ report: Validator.Report, path: String) -> String {
         var out = ""
         for f in report.findings {
-            out += "\(f.severity.rawValue): \(f.rule) [\(f.spec)] \(f.path.isEmpty ? path : f.path): \(f.message)\n"
+            let only = Rules.rule(f.rule).versions != nil ? "; Zarr \(f.specVersion)" : ""
+            out += "\(f.severity.rawValue): \(f.rule) [\(f.spec)\(only)] \(f.path.isEmpty ? path : f.path): \(f.message)\n"
             if !Rules.hint(f.rule).isEmpty { out += "  fix: \(Rules.hint(f.rule))\n" }
         }
         let errors = report.findings.filter { $0.severity == .error }.count, warnings = report.findings.filter { $0.severity == .warning }.count
@@ -16,7 +17,8 @@ public enum ValidationOutput {
 
     static func findingJSON(_ f: Finding) -> JSON {
         .object(JSONObject([("rule", .string(f.rule)), ("severity", .string(f.severity.rawValue)), ("path", .string(f.path)),
-                            ("message", .string(f.message)), ("spec", .string(f.spec)), ("hint", .string(Rules.hint(f.rule)))]))
+                            ("message", .string(f.message)), ("spec", .string(f.spec)), ("spec_version", .string(f.specVersion)),
+                            ("hint", .string(Rules.hint(f.rule)))]))
     }
 
     public static func json(_ report: Validator.Report, valid: Bool) -> JSON {
@@ -55,6 +57,7 @@ public enum ValidationOutput {
         let results: [JSON] = report.findings.map { f in
             .object(JSONObject([
                 ("ruleId", .string(f.rule)), ("level", .string(f.severity == .info ? "note" : f.severity.rawValue)), ("message", ["text": .string(f.message)]),
+                ("properties", ["spec_version": .string(f.specVersion)]),
                 ("locations", [["physicalLocation": ["artifactLocation": ["uri": .string(f.path.isEmpty ? path : path + "/" + f.path)]]]]),
             ]))
         }

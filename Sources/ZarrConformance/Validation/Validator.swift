@@ -8,6 +8,8 @@ public struct Validator {
     public var metadataOnly = false
     public var maxDepth = 64
     public var maxFindingsPerRule = 200
+    /// The Zarr v3 core version whose rules apply (rules of the other version only are skipped).
+    public var spec = SpecVersion.latest
     public var progress: (String) -> Void = { _ in }
 
     public init() {}
@@ -31,7 +33,7 @@ public struct Validator {
         guard FileManager.default.isReadableFile(atPath: root), (try? FileManager.default.contentsOfDirectory(atPath: root)) != nil else {
             throw ZarrError(.storage, "permission denied", key: root)
         }
-        let sink = FindingSink(cap: maxFindingsPerRule)
+        let sink = FindingSink(cap: maxFindingsPerRule, version: spec)
         let walk = Walk(root: root, maxDepth: maxDepth, sink: sink)
         progress("listed \(walk.files.count) files")
         let store = FilesystemStore(root: root)
@@ -122,10 +124,19 @@ final class FindingSink: @unchecked Sendable {
     private var findings: [Finding] = []
     private var counts: [String: Int] = [:]
     let cap: Int
+    let version: SpecVersion
 
-    init(cap: Int) { self.cap = cap }
+    init(cap: Int, version: SpecVersion = .latest) {
+        self.cap = cap
+        self.version = version
+    }
 
-    func add(_ f: Finding) {
+    /// Drops findings of rules the selected version does not have, and names the version.
+    func add(_ finding: Finding) {
+        let rule = Rules.rule(finding.rule)
+        if let versions = rule.versions, !versions.contains(version) { return }
+        var f = finding
+        f.specVersion = rule.specVersion(selected: version)
         lock.withLock {
             counts[f.rule, default: 0] += 1
             if counts[f.rule, default: 0] <= cap { findings.append(f) }
@@ -136,7 +147,7 @@ final class FindingSink: @unchecked Sendable {
         lock.withLock {
             var out = findings
             for (rule, n) in counts.sorted(by: { $0.key < $1.key }) where n > cap {
-                out.append(Finding(rule, "", "\(n - cap) more findings of this rule"))
+                out.append(Finding(rule, "", "\(n - cap) more findings of this rule", version: version))
             }
             return out
         }

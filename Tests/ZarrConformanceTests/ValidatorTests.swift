@@ -271,6 +271,27 @@ final class ValidatorTests: XCTestCase {
 }
 
 extension ValidatorTests {
+    func testSpecVersionChoosesTheRulesAndNamesItself() throws {
+        // Zarr 3.1 short-hand codecs are valid 3.1 and a breach of the 3.0 form (V31-07).
+        let shorthand = FixtureTests.vectors + "/fixtures/spec/zarr-python-3.1.6/ext-codecs-shorthand.zarr"
+        let v30 = try runCLI(["validate", "--format", "json", "--spec", "3.0", shorthand])
+        XCTAssertEqual(v30.status, 1)
+        let findings = try XCTUnwrap(try JSON.parse(v30.out)["findings"]?.arrayValue)
+        XCTAssertEqual(findings.map { $0["rule"] }, ["v3.extension.form-3.0", "v3.extension.form-3.0"])
+        XCTAssertEqual(findings.first?["spec_version"], "3.0")
+        let v31 = try runCLI(["validate", "--format", "json", shorthand])
+        XCTAssertEqual(v31.status, 0)
+        XCTAssertEqual(try JSON.parse(v31.out)["findings"], [])
+        XCTAssertTrue(try runCLI(["validate", "--spec", "3.0", shorthand]).out.contains("[V31-07; Zarr 3.0]"))
+        XCTAssertEqual(try runCLI(["validate", "--spec", "3.2", shorthand]).status, 2)
+        // A node named zarr.json is a finding under 3.1 only; a v2 finding names version 2.
+        let named = FixtureTests.vectors + "/fixtures/spec/zarr-python-3.1.6/node-name-zarr-json.zarr"
+        XCTAssertTrue(try runCLI(["validate", named]).out.contains("structure.v3.node-name-zarr-json"))
+        XCTAssertFalse(try runCLI(["validate", "--spec", "3.0", named]).out.contains("structure.v3.node-name-zarr-json"))
+        let v2 = try runCLI(["validate", "--format", "json", FixtureTests.vectors + "/fixtures/corrupt/v2/truncated-gzip-level1.zarr"])
+        XCTAssertEqual(try JSON.parse(v2.out)["findings"]?.arrayValue?.first?["spec_version"], "2")
+    }
+
     func testHostileStoresGiveFindingsNotCrashes() throws {
         // A 16-element chunk whose zlib stream inflates to 64 MiB: refused at the chunk's size.
         let bomb = try makeBase(.v2)

@@ -46,6 +46,11 @@ final class Zarr31Tests: XCTestCase {
         XCTAssertEqual(codecs[0]["configuration"]?["codecs"]?.arrayValue?[1], ["name": "crc32c"])
         XCTAssertEqual(codecs[0]["configuration"]?["index_codecs"]?.arrayValue?[1], ["name": "crc32c"])
         XCTAssertEqual(codecs[1], ["name": "made.up", "must_understand": false], "dropping false would make the codec required")
+        // A data type without configuration is written as its name (core types must be strings, V3-12).
+        let typed = try ArrayMetadataV3.parse(try document { $0["data_type"] = ["name": "int16", "configuration": [:], "must_understand": true] })
+        XCTAssertEqual(typed.json["data_type"], "int16")
+        let utf32: JSON = ["name": "fixed_length_utf32", "configuration": ["length_bytes": 8]]
+        XCTAssertEqual(try ArrayMetadataV3.parse(try document { $0["data_type"] = utf32; $0["fill_value"] = "" }).json["data_type"], utf32)
         // Through the store, as every v3 case of the matrix is rewritten.
         let store = MemoryStore()
         try ZarrArray.create(store: store, path: "a", metadata: .v3(meta)).write(.fixed([UInt8](repeating: 1, count: 70)))

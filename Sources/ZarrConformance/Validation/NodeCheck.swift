@@ -10,7 +10,9 @@ struct NodeCheck {
 
     var prefix: String { directory.isEmpty ? "" : directory + "/" }
     func has(_ name: String) -> Bool { walk.has(directory, name) }
-    func add(_ rule: String, _ key: String, _ message: String) { sink.add(Finding(rule, key, message)) }
+    func add(_ rule: String, _ key: String, _ message: String) { sink.add(Finding(rule, key, message, format: format)) }
+    /// The node's format, as readers pick it (zarr.json first).
+    var format: String? { has("zarr.json") ? "v3" : has(".zarray") || has(".zgroup") ? "v2" : has("attributes.json") ? "n5" : nil }
 
     func json(_ key: String, rule: String) -> JSON? {
         do {

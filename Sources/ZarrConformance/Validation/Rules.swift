@@ -13,15 +13,20 @@ public struct Rule: Sendable, Hashable {
     /// version is never written in a store, so `validate --spec` says which one to apply).
     public var versions: [SpecVersion]? = nil
 
-    /// Which version makes a finding of this rule one: "2" for v2 rules, "n5" for N5, the v3
-    /// version (`selected`, or the only one that has the rule) for v3 rules, "all" otherwise.
-    func specVersion(selected: SpecVersion) -> String {
+    /// Which version makes a finding of this rule one: the only v3 version that has the rule;
+    /// else "2", "n5" or the selected v3 version, by the rule's format or, for rules of every
+    /// format (data, structure), by the format of the node (`format`: v2, v3, n5) or the
+    /// checklist id; "all" when none says.
+    func specVersion(selected: SpecVersion, format: String? = nil) -> String {
         if let versions, versions.count == 1 { return versions[0].rawValue }
-        if id.hasPrefix("v2.") || ["V2-", "NC-", "BL-"].contains(where: spec.hasPrefix) { return "2" }
-        if id.hasPrefix("n5.") || spec.hasPrefix("N5-") { return "n5" }
-        if id.hasPrefix("v3.") || id.hasPrefix("structure.v3.") || ["V3-", "V31-", "BY-", "TR-", "GZ-", "BC-", "CC-", "SH-", "EX-"].contains(where: spec.hasPrefix) {
-            return selected.rawValue
+        func of(_ format: String) -> String { format == "v2" ? "2" : format == "n5" ? "n5" : selected.rawValue }
+        for (prefix, format) in [("v2.", "v2"), ("structure.v2.", "v2"), ("n5.", "n5"), ("v3.", "v3"), ("structure.v3.", "v3")] where id.hasPrefix(prefix) {
+            return of(format)
         }
+        if let format { return of(format) }
+        if ["V2-", "NC-", "BL-"].contains(where: spec.hasPrefix) { return "2" }
+        if spec.hasPrefix("N5-") { return "n5" }
+        if ["V3-", "V31-", "BY-", "TR-", "GZ-", "BC-", "CC-", "SH-", "EX-"].contains(where: spec.hasPrefix) { return selected.rawValue }
         return "all"
     }
 }
@@ -155,14 +160,17 @@ public struct Finding: Sendable, Equatable {
     public var spec: String
     /// The spec version whose rule this finding breaks (see `Rule.specVersion`).
     public var specVersion: String
+    /// The format of the node the finding is about, when known (v2, v3, n5).
+    var format: String?
 
-    init(_ rule: String, _ path: String, _ message: String, version: SpecVersion = .latest) {
+    init(_ rule: String, _ path: String, _ message: String, version: SpecVersion = .latest, format: String? = nil) {
         let r = Rules.rule(rule)
         self.rule = rule
         severity = r.severity
         self.path = path
         self.message = message
         spec = r.spec
-        specVersion = r.specVersion(selected: version)
+        self.format = format
+        specVersion = r.specVersion(selected: version, format: format)
     }
 }

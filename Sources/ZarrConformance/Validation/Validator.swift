@@ -87,9 +87,9 @@ public struct Validator {
             try? Parallel.forEach(slice.count) { i in
                 let (key, indices) = slice[i]
                 do { _ = try array.readChunk(indices) } catch let e as ZarrError {
-                    sink.add(Finding(Self.dataRule(e), key, e.description))
+                    sink.add(Finding(Self.dataRule(e), key, e.description, format: array.metadata.format))
                 } catch {
-                    sink.add(Finding("data.chunk.decode", key, "\(error)"))
+                    sink.add(Finding("data.chunk.decode", key, "\(error)", format: array.metadata.format))
                 }
             }
             start += batch
@@ -136,7 +136,7 @@ final class FindingSink: @unchecked Sendable {
         let rule = Rules.rule(finding.rule)
         if let versions = rule.versions, !versions.contains(version) { return }
         var f = finding
-        f.specVersion = rule.specVersion(selected: version)
+        f.specVersion = rule.specVersion(selected: version, format: f.format)
         lock.withLock {
             counts[f.rule, default: 0] += 1
             if counts[f.rule, default: 0] <= cap { findings.append(f) }

@@ -99,7 +99,7 @@ public struct ArrayMetadataV3: Equatable, Sendable {
         o["zarr_format"] = 3
         o["node_type"] = "array"
         o["shape"] = .array(shape.map { .int($0) })
-        o["data_type"] = dataType.json
+        o["data_type"] = ExtensionObject.compatibleDataType(dataType.json)
         o["chunk_grid"] = ExtensionObject.compatible(chunkGridJSON)
         o["chunk_key_encoding"] = ExtensionObject.compatible(chunkKeyEncodingJSON)
         o["fill_value"] = fillValue.v3JSON(type: dataType)

@@ -52,6 +52,15 @@ public struct ExtensionObject: Equatable, Sendable {
         }
     }
 
+    /// A data type as writers emit it: a name alone is the short-hand string (core types must be
+    /// strings, V3-12; zarr-python 3.1 reads no other form), an explicit `must_understand: true` goes.
+    public static func compatibleDataType(_ json: JSON) -> JSON {
+        guard case .object(var o) = json, let name = o["name"]?.stringValue else { return json }
+        if o["must_understand"] == .bool(true) { o["must_understand"] = nil }
+        if o.keys.allSatisfy({ $0 == "name" || $0 == "configuration" }), o["configuration"]?.objectValue?.isEmpty ?? true { return .string(name) }
+        return .object(o)
+    }
+
     func config(_ codec: String? = nil) -> CodecConfiguration { CodecConfiguration(codec: codec ?? name, object: configuration) }
 
     /// V3-45: data types, chunk grids and key encodings may not be optional.

@@ -99,14 +99,30 @@ public struct ArrayMetadataV3: Equatable, Sendable {
         o["zarr_format"] = 3
         o["node_type"] = "array"
         o["shape"] = .array(shape.map { .int($0) })
-        o["data_type"] = ExtensionObject.compatibleDataType(dataType.json)
+        // EX-D15: the legacy `structured` is read, never written: it becomes `struct`, its Base64
+        // fill an object of fields, and a `bytes` codec that relied on little-endian says so.
+        let written = dataType.isLegacyStructured ? V3DataType(dataType: dataType.dataType, json: V3DataType.json(for: dataType.dataType)) : dataType
+        o["data_type"] = ExtensionObject.compatibleDataType(written.json)
         o["chunk_grid"] = ExtensionObject.compatible(chunkGridJSON)
         o["chunk_key_encoding"] = ExtensionObject.compatible(chunkKeyEncodingJSON)
-        o["fill_value"] = fillValue.v3JSON(type: dataType)
-        o["codecs"] = .array(codecs.map(ExtensionObject.compatible))
+        o["fill_value"] = fillValue.v3JSON(type: written)
+        o["codecs"] = .array(codecs.map { dataType.isLegacyStructured ? Self.explicitEndian($0) : $0 }.map(ExtensionObject.compatible))
         o["attributes"] = .object(attributes)
         if let dimensionNames { o["dimension_names"] = .array(dimensionNames.map { $0.map { .string($0) } ?? .null }) }
         o["storage_transformers"] = []
+        return .object(o)
+    }
+
+    /// A `bytes` codec without `endian` (legacy structured arrays read it as little-endian) with
+    /// `"endian": "little"`, inside sharding too.
+    static func explicitEndian(_ codec: JSON) -> JSON {
+        guard case .object(var o) = codec else {
+            return codec == "bytes" ? ["name": "bytes", "configuration": ["endian": "little"]] : codec
+        }
+        var c = o["configuration"]?.objectValue ?? JSONObject()
+        if o["name"] == "bytes", c["endian"] == nil { c["endian"] = "little" }
+        if o["name"] == "sharding_indexed", let inner = c["codecs"]?.arrayValue { c["codecs"] = .array(inner.map(explicitEndian)) }
+        if o["name"] == "bytes" || o["name"] == "sharding_indexed" { o["configuration"] = .object(c) }
         return .object(o)
     }
 

@@ -19,6 +19,9 @@ struct Validate: ParsableCommand {
     @Option(help: "text, json, junit or sarif.") var format: Format = .text
     @Option(name: .customLong("fail-on"), help: "error (default), warning or never.") var failOn: FailOn = .error
     @Option(help: "The Zarr v3 core version whose rules apply: 3.0 or 3.1 (the default, the latest).") var spec: SpecVersion = .latest
+    @Option(name: .customLong("expect-chunks"),
+            help: "What a missing chunk means: fill (the default: reported as info), all (every chunk of the grid must be stored), or a manifest FILE written by `zarr-conformance manifest` (missing, extra and changed keys).")
+    var expectChunks: String = "fill"
     @Flag(name: .customLong("list-rules"), help: "Print every rule as Markdown and exit.") var listRules = false
 
     func run() throws {
@@ -27,6 +30,11 @@ struct Validate: ParsableCommand {
         var validator = Validator()
         validator.metadataOnly = metadataOnly
         validator.spec = spec
+        switch expectChunks {
+        case "fill": break
+        case "all": validator.expectChunks = .all
+        default: validator.expectChunks = .manifest(try readOrExit { try StoreManifest.load(path: expectChunks) })
+        }
         let live = isatty(STDERR_FILENO) == 1 && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         if live {
             validator.progress = { FileHandle.standardError.write(Data("\r\u{1B}[2K… \($0)".utf8)) }

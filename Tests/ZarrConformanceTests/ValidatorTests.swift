@@ -48,10 +48,22 @@ final class ValidatorTests: XCTestCase {
         return root
     }
 
-    func validate(_ root: String, spec: SpecVersion = .latest) throws -> [Finding] {
+    /// The findings that are problems (info findings, such as the stored-chunk counts, left out
+    /// unless asked for).
+    func validate(_ root: String, spec: SpecVersion = .latest, expect: ChunkExpectation = .fillIsFine, info: Bool = false) throws -> [Finding] {
         var validator = Validator()
         validator.spec = spec
-        return try validator.validate(root: root).findings
+        validator.expectChunks = expect
+        return try validator.validate(root: root).findings.filter { info || $0.severity != .info }
+    }
+
+    /// How a rule's breach is validated, where the default does not show it.
+    func expectation(for rule: String, root: String) throws -> ChunkExpectation {
+        switch rule {
+        case "data.chunks.missing": return .all
+        case "data.chunks.extra", "data.chunks.changed": return .manifest(try StoreManifest.make(root: root + ".before"))
+        default: return .fillIsFine
+        }
     }
 
     /// One breach per rule, on the baseline it applies to.
@@ -172,6 +184,10 @@ final class ValidatorTests: XCTestCase {
                     for j in 0..<2 { try FileManager.default.moveItem(atPath: root + "/a/\(i).\(j)", toPath: root + "/a/\(i)/\(j)") }
                 }
             }),
+            ("data.chunks.stored", .v2, { _ in }),
+            ("data.chunks.missing", .v2, { try FileManager.default.removeItem(atPath: $0 + "/a/1.1") }),
+            ("data.chunks.extra", .v2, { try FileManager.default.copyItem(atPath: $0 + "/a/0.0", toPath: $0 + "/a/copy-of-0.0") }),
+            ("data.chunks.changed", .v2, { root in try FilesystemStore(root: root).set("a/0.1", try self.bytes(root, "a/0.0")) }),
             ("producer.zarr-python-2.fill-value-zero", .v2, { root in
                 try self.edit(root, "a/.zarray") { $0["dtype"] = "|b1"; $0["fill_value"] = 0 }
                 try self.clearChunks(root, "a")
@@ -211,8 +227,10 @@ final class ValidatorTests: XCTestCase {
         for rule in Rules.all {
             guard let breach = table.first(where: { $0.rule == rule.id }) else { XCTFail("no failing store for \(rule.id)"); continue }
             let root = try makeBase(breach.base)
+            try? FileManager.default.copyItem(atPath: root, toPath: root + ".before")
+            roots.append(root + ".before")
             try breach.mutate(root)
-            let findings = try validate(root, spec: rule.versions?.first ?? .latest)
+            let findings = try validate(root, spec: rule.versions?.first ?? .latest, expect: try expectation(for: rule.id, root: root), info: true)
             XCTAssertTrue(findings.contains { $0.rule == rule.id }, "\(rule.id): found \(findings.map { "\($0.rule): \($0.message)" })")
         }
     }
@@ -235,7 +253,7 @@ final class ValidatorTests: XCTestCase {
         try FilesystemStore(root: root).set("a/0.0", [1, 2, 3])
         var validator = Validator()
         validator.metadataOnly = true
-        XCTAssertEqual(try validator.validate(root: root).findings, [])
+        XCTAssertEqual(try validator.validate(root: root).findings.filter { $0.severity != .info }, [])
         XCTAssertEqual(try validate(root).map(\.rule), ["data.chunk.decode"])
     }
 
@@ -277,11 +295,11 @@ extension ValidatorTests {
         let v30 = try runCLI(["validate", "--format", "json", "--spec", "3.0", shorthand])
         XCTAssertEqual(v30.status, 1)
         let findings = try XCTUnwrap(try JSON.parse(v30.out)["findings"]?.arrayValue)
-        XCTAssertEqual(findings.map { $0["rule"] }, ["v3.extension.form-3.0", "v3.extension.form-3.0"])
+        XCTAssertEqual(findings.map { $0["rule"] }, ["v3.extension.form-3.0", "v3.extension.form-3.0", "data.chunks.stored"])
         XCTAssertEqual(findings.first?["spec_version"], "3.0")
         let v31 = try runCLI(["validate", "--format", "json", shorthand])
         XCTAssertEqual(v31.status, 0)
-        XCTAssertEqual(try JSON.parse(v31.out)["findings"], [])
+        XCTAssertEqual(try JSON.parse(v31.out)["findings"]?.arrayValue?.map { $0["rule"] }, ["data.chunks.stored"])
         XCTAssertTrue(try runCLI(["validate", "--spec", "3.0", shorthand]).out.contains("[V31-07; Zarr 3.0]"))
         XCTAssertEqual(try runCLI(["validate", "--spec", "3.2", shorthand]).status, 2)
         // A node named zarr.json is a finding under 3.1 only; a v2 finding names version 2.
@@ -290,6 +308,45 @@ extension ValidatorTests {
         XCTAssertFalse(try runCLI(["validate", "--spec", "3.0", named]).out.contains("structure.v3.node-name-zarr-json"))
         let v2 = try runCLI(["validate", "--format", "json", FixtureTests.vectors + "/fixtures/corrupt/v2/truncated-gzip-level1.zarr"])
         XCTAssertEqual(try JSON.parse(v2.out)["findings"]?.arrayValue?.first?["spec_version"], "2")
+    }
+
+    func testExpectedChunksOnTheRealBinary() throws {
+        // Issue 16: missing chunks are reported per array; --expect-chunks all or a manifest makes them errors.
+        let root = try makeBase(.v2)
+        let stored = try runCLI(["validate", root])
+        XCTAssertEqual(stored.status, 0)
+        XCTAssertTrue(stored.out.contains("info: data.chunks.stored [E-15] a/.zarray: 4 of 4 chunks stored\n"), stored.out)
+        let manifestFile = root + ".manifest.json"
+        roots.append(manifestFile)
+        let manifest = try runCLI(["manifest", root])
+        XCTAssertEqual(manifest.status, 0)
+        try Data(manifest.out.utf8).write(to: URL(fileURLWithPath: manifestFile))
+        let listed = try XCTUnwrap(try JSON.parse(manifest.out)["keys"]?.objectValue)
+        XCTAssertEqual(listed.keys.sorted(), [".zgroup", "a/.zarray", "a/0.0", "a/0.1", "a/1.0", "a/1.1", "c/.zarray", "c/0"])
+        XCTAssertEqual(listed["a/0.0"]?["size"]?.intValue, try bytes(root, "a/0.0").count)
+        XCTAssertEqual(listed["a/0.0"]?["sha256"]?.stringValue, CanonicalDigest.of(.fixed(try bytes(root, "a/0.0"))))
+        XCTAssertEqual(try runCLI(["validate", "--expect-chunks", manifestFile, root]).status, 0, "an unchanged store matches its manifest")
+        // A chunk lost, one changed, one added.
+        try FileManager.default.removeItem(atPath: root + "/a/1.1")
+        try FilesystemStore(root: root).set("a/0.1", try bytes(root, "a/0.0"))
+        try FilesystemStore(root: root).set("a/notes", [1])
+        let after = try runCLI(["validate", "--format", "json", "--expect-chunks", manifestFile, root])
+        XCTAssertEqual(after.status, 1)
+        let found = Set(try XCTUnwrap(try JSON.parse(after.out)["findings"]?.arrayValue).compactMap { f -> String? in
+            guard let rule = f["rule"]?.stringValue, rule.hasPrefix("data.chunks.") else { return nil }
+            return rule + " " + (f["path"]?.stringValue ?? "")
+        })
+        XCTAssertEqual(found, ["data.chunks.stored a/.zarray", "data.chunks.stored c/.zarray", "data.chunks.missing a/1.1", "data.chunks.changed a/0.1", "data.chunks.extra a/notes"])
+        XCTAssertTrue(try runCLI(["validate", root]).out.contains("3 of 4 chunks stored; 1 missing"))
+        let all = try runCLI(["validate", "--expect-chunks", "all", root])
+        XCTAssertEqual(all.status, 1)
+        XCTAssertTrue(all.out.contains("error: data.chunks.missing [E-15] a/1.1: chunk [1, 1] is not stored"), all.out)
+        // A manifest that is not one is a usage of the wrong file: exit 3, naming it.
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: manifestFile))
+        let bad = try runCLI(["validate", "--expect-chunks", manifestFile, root])
+        XCTAssertEqual(bad.status, 3)
+        XCTAssertTrue(bad.err.contains("manifest_version"), bad.err)
+        XCTAssertEqual(try runCLI(["manifest", "/nonexistent/store"]).status, 3)
     }
 
     func testHostileStoresGiveFindingsNotCrashes() throws {

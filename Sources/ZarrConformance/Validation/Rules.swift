@@ -117,6 +117,10 @@ public enum Rules {
         r("data.chunk.decode", .error, "V3-84", "a chunk does not decode"),
         r("data.chunk.size", .error, "V3-83", "a chunk decodes to the wrong size"),
         r("data.checksum", .error, "CC-02", "a checksum does not match"),
+        r("data.chunks.stored", .info, "E-15", "stored chunks against the grid, per array (missing ones read as the fill value)"),
+        r("data.chunks.missing", .error, "E-15", "with --expect-chunks: a chunk of the grid (all) or a key of the manifest (FILE) is not stored"),
+        r("data.chunks.extra", .warning, "E-15", "with --expect-chunks FILE: a key the manifest does not list"),
+        r("data.chunks.changed", .error, "E-15", "with --expect-chunks FILE: a key whose size or SHA-256 differs from the manifest"),
         r("shard.index", .error, "SH-05", "a shard index is corrupt, points outside the shard, overflows or overlaps"),
         r("n5.block.header", .error, "N5-16", "an N5 block header disagrees with the dataset"),
         // Known defects of particular writers.

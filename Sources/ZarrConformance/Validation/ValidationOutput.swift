@@ -8,7 +8,7 @@ public enum ValidationOutput {
         for f in report.findings {
             let only = Rules.rule(f.rule).versions != nil ? "; Zarr \(f.specVersion)" : ""
             out += "\(f.severity.rawValue): \(f.rule) [\(f.spec)\(only)] \(f.path.isEmpty ? path : f.path): \(f.message)\n"
-            if !Rules.hint(f.rule).isEmpty { out += "  fix: \(Rules.hint(f.rule))\n" }
+            if f.severity != .info, !Rules.hint(f.rule).isEmpty { out += "  fix: \(Rules.hint(f.rule))\n" }
         }
         let errors = report.findings.filter { $0.severity == .error }.count, warnings = report.findings.filter { $0.severity == .warning }.count
         out += "\(report.nodes) nodes, \(report.chunks) chunks: \(errors) errors, \(warnings) warnings\n"
@@ -40,7 +40,8 @@ public enum ValidationOutput {
             xml += "    <testcase classname=\"\(esc(rule.spec))\" name=\"\(rule.id)\">"
             if let found = byRule[rule.id] {
                 let text = found.map { "\($0.path): \($0.message)" }.joined(separator: "\n")
-                xml += rule.severity == .error ? "<failure message=\"\(esc(rule.summary))\">\(esc(text))</failure>" : "<skipped message=\"\(esc(rule.summary + ": " + text))\"/>"
+                if rule.severity == .error { xml += "<failure message=\"\(esc(rule.summary))\">\(esc(text))</failure>" }
+                else if rule.severity == .warning { xml += "<skipped message=\"\(esc(rule.summary + ": " + text))\"/>" }
             }
             xml += "</testcase>\n"
         }

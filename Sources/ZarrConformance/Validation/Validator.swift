@@ -10,6 +10,8 @@ public struct Validator {
     public var maxFindingsPerRule = 200
     /// The Zarr v3 core version whose rules apply (rules of the other version only are skipped).
     public var spec = SpecVersion.latest
+    /// What a missing chunk means (see `ChunkExpectation`).
+    public var expectChunks = ChunkExpectation.fillIsFine
     public var progress: (String) -> Void = { _ in }
 
     public init() {}
@@ -50,12 +52,14 @@ public struct Validator {
             let keys = checked.chunkKeys(array, nodeDirectories: nodeDirectories, alternate: alternate)
             chunks += keys.count
             if !metadataOnly { checkChunks(array, keys: keys, sink: sink) }
+            reportStoredChunks(array, stored: keys, sink: sink)
             // Both formats in one directory: the v2 metadata's readers decode its chunks too.
             if let alternate, !metadataOnly {
                 checkChunks(alternate, keys: checked.chunkKeys(alternate, nodeDirectories: nodeDirectories, alternate: array, report: false), sink: sink)
             }
         }
         checkN5Version(store: store, walk: walk, nodeDirectories: nodeDirectories, sink: sink)
+        if case .manifest(let manifest) = expectChunks { compare(manifest, files: walk.files, store: store, sink: sink) }
         return Report(findings: sink.all(), nodes: nodes, chunks: chunks)
     }
 

@@ -42,6 +42,8 @@ fixtures: setup
 	.venv-peers/bin/python Vectors/generators/interop.py
 	.venv-peers-v2/bin/python Vectors/generators/zfp.py
 	.venv-peers/bin/python Vectors/generators/zfp.py
+	.venv-peers-v2/bin/python Vectors/generators/spec_cases.py
+	.venv-peers/bin/python Vectors/generators/spec_cases.py
 	python3 Vectors/generators/corruptions.py
 	python3 Vectors/generators/requirements.py ../shared/spec-checklist.md
 

@@ -26,6 +26,10 @@ public struct Case: Sendable {
     /// for lossy codecs: rewriting encodes that data again rather than the decoded values.
     public var sourceNode: String?
 
+    /// `expected.validate`: the rules `validate` must report on a store that reads, or `[]` for a
+    /// refused case whose store is valid (the node path given is what is refused); nil when absent.
+    public var validateFindings: [String]?
+
     /// The case name without format and writer (`dtype-li4`), shared across writers.
     public var name: String { String(id.split(separator: "/").last ?? Substring(id)) }
     /// The family a report groups rows by: the name up to its first dash.
@@ -70,6 +74,7 @@ public struct Case: Sendable {
             self.expected = .refuse(reason: expected["reason"]?.stringValue ?? "")
         default: throw fail("unknown outcome '\(outcome)'")
         }
+        validateFindings = expected["validate"]?.arrayValue?.compactMap(\.stringValue)
         self.writer = writer["name"]?.stringValue ?? "?"
         writerVersion = writer["version"]?.stringValue ?? "?"
         script = writer["script"]?.stringValue ?? ""

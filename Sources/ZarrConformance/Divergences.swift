@@ -24,3 +24,37 @@ public struct Divergence: Sendable {
         }
     }
 }
+
+/// A Zarr 3.1 feature and whether each implementation accepts it, as measured on the spec cases
+/// (`v31_features` in `Vectors/divergences.json`).
+public struct FeatureSupport: Sendable {
+    public var feature: String
+    public var requirement: String
+    public var casePattern: String
+    /// Implementation label → "yes", "no" or "n/a" (with any remark).
+    public var accepts: [(String, String)]
+
+    public static func load(vectors: String) throws -> (about: String, features: [FeatureSupport]) {
+        guard let data = FileManager.default.contents(atPath: vectors + "/divergences.json") else { return ("", []) }
+        let json = try JSON.parse(Array(data))
+        let features = (json["v31_features"]?.arrayValue ?? []).compactMap { f -> FeatureSupport? in
+            guard let feature = f["feature"]?.stringValue, let accepts = f["accepts"]?.objectValue else { return nil }
+            return FeatureSupport(feature: feature, requirement: f["requirement"]?.stringValue ?? "", casePattern: f["case"]?.stringValue ?? "",
+                                  accepts: accepts.map { ($0.key, $0.value.stringValue ?? "") })
+        }
+        return (json["v31_features_about"]?.stringValue ?? "", features)
+    }
+
+    static func markdown(about: String, _ features: [FeatureSupport]) -> String {
+        guard let first = features.first else { return "" }
+        let implementations = first.accepts.map(\.0)
+        var md = "\n### Zarr 3.1 features each implementation accepts\n\n\(about)\n\n"
+        md += "| feature | requirement | cases | " + implementations.joined(separator: " | ") + " |\n"
+        md += "|---|---|---|" + implementations.map { _ in "---|" }.joined() + "\n"
+        for f in features {
+            let cells = implementations.map { name in f.accepts.first { $0.0 == name }?.1 ?? "" }
+            md += "| \(f.feature) | \(f.requirement) | \(f.casePattern) | " + cells.joined(separator: " | ") + " |\n"
+        }
+        return md
+    }
+}

@@ -12,7 +12,12 @@ public enum OurReader {
     /// `v2` case reads the v2 metadata and a `v3` case `zarr.json`.
     public static func read(store root: String, node: String, consolidated: Bool, format: String? = nil) -> Result<(String, [Int]), ZarrError> {
         do {
-            guard case .array(let array) = try ZarrNode.open(store: FilesystemStore(root: root), path: node, consolidated: consolidated,
+            let store = FilesystemStore(root: root)
+            // As every peer reads a case (`root[node]`): the store's root group first, then the node.
+            if !node.isEmpty, try store.get(".zgroup") != nil || store.get("zarr.json") != nil {
+                _ = try ZarrNode.open(store: store, consolidated: consolidated, zarrFormat: ZarrFormat(caseFormat: format))
+            }
+            guard case .array(let array) = try ZarrNode.open(store: store, path: node, consolidated: consolidated,
                                                              zarrFormat: ZarrFormat(caseFormat: format)) else {
                 return .failure(ZarrError(.notFound, "the node is a group, not an array", key: node))
             }

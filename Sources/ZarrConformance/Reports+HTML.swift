@@ -43,8 +43,9 @@ extension Reports {
             body += "</tbody></table>"
         }
         if let coverage {
-            body += "<h2>Coverage of the checklist's MUST / MUST NOT</h2><p>\(coverage.requirements.count - coverage.uncovered.count) of \(coverage.requirements.count) exercised. "
-            body += "Not covered: \(esc(coverage.uncovered.map(\.id).joined(separator: ", ")))</p>"
+            body += "<h2>Coverage of the checklist's MUST / MUST NOT</h2><p>\(coverage.requirements.count - coverage.uncovered.count - coverage.explained.count) of \(coverage.requirements.count) exercised. "
+            body += "Not covered: \(esc(coverage.uncovered.isEmpty ? "none" : coverage.uncovered.map(\.id).joined(separator: ", "))). "
+            body += "Shown by no store (reason in conformance.md): \(esc(coverage.explained.isEmpty ? "none" : coverage.explained.map(\.id).joined(separator: ", ")))</p>"
         }
         let style = """
         body{font:13px system-ui,sans-serif;margin:1.5em;color:#222}table.matrix{border-collapse:collapse;margin-bottom:2em}

@@ -5,11 +5,13 @@ import ZarrCore
 public enum Reports {
     /// Writes conformance.json, conformance.md, conformance.html and junit.xml.
     public static func write(_ results: [CellResult], to directory: String, peers: [Peer], divergences: [Divergence] = [],
+                             features: (about: String, features: [FeatureSupport]) = ("", []),
                              coverage: Coverage? = nil, judged: [CellResult] = [], date: Date = Date()) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         func save(_ name: String, _ text: String) throws { try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/" + name)) }
         try save("conformance.json", json(results, peers: peers, date: date).serialized(indent: 1) + "\n")
-        try save("conformance.md", markdown(results, peers: peers, date: date) + divergenceSection(results, divergences) + (coverage?.markdown ?? ""))
+        try save("conformance.md", markdown(results, peers: peers, date: date) + divergenceSection(results, divergences)
+                 + FeatureSupport.markdown(about: features.about, features.features) + (coverage?.markdown ?? ""))
         try save("conformance.html", html(results, peers: peers, coverage: coverage, date: date))
         try save("junit.xml", junit(results, judged: Set(judged.map(\.key))))
     }

@@ -12,7 +12,7 @@ struct ZarrConformanceCommand: ParsableCommand {
         abstract: "A reference implementation of Zarr v2, v3 and N5, and a conformance suite.",
         discussion: "Exit codes: 0 success, 1 findings or mismatches, 2 usage error, 3 the store could not be read.",
         version: versionText,
-        subcommands: [Info.self, Digest.self, Cat.self, Diff.self, Run.self, Cases.self, Validate.self]
+        subcommands: [Info.self, Digest.self, Cat.self, Diff.self, Run.self, Cases.self, Validate.self, Manifest.self]
     )
 
     /// The tool's version and those of the codec libraries it links (as loaded at run time).

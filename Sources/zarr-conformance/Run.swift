@@ -59,7 +59,8 @@ struct Run: ParsableCommand {
         let divergences = try readOrExit { try Divergence.load(vectors: vectors) }
         let coverage = try readOrExit { try Coverage.compute(vectors: vectors, cases: Catalog.load(vectors: vectors)) }
         let ours = results.judgingUs(OurReader.label, divergences: divergences)
-        try Reports.write(results, to: output, peers: peers, divergences: divergences, coverage: coverage, judged: ours)
+        let features = try readOrExit { try FeatureSupport.load(vectors: vectors) }
+        try Reports.write(results, to: output, peers: peers, divergences: divergences, features: features, coverage: coverage, judged: ours)
         let counts = Dictionary(grouping: results, by: \.outcome).mapValues(\.count)
         print(Outcome.allCases.compactMap { o in counts[o].map { "\($0) \(o.rawValue)" } }.joined(separator: ", ") + " → \(output)/conformance.{md,json,html}, junit.xml")
         let failing: [CellResult]

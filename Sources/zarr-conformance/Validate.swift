@@ -3,6 +3,8 @@ import Foundation
 import ZarrConformance
 import ZarrCore
 
+extension SpecVersion: ExpressibleByArgument {}
+
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check a store written by any tool against the spec: metadata, structure and every chunk.",
@@ -16,6 +18,10 @@ struct Validate: ParsableCommand {
     @Flag(name: .customLong("metadata-only"), help: "Check metadata and structure, do not decode chunks.") var metadataOnly = false
     @Option(help: "text, json, junit or sarif.") var format: Format = .text
     @Option(name: .customLong("fail-on"), help: "error (default), warning or never.") var failOn: FailOn = .error
+    @Option(help: "The Zarr v3 core version whose rules apply: 3.0 or 3.1 (the default, the latest).") var spec: SpecVersion = .latest
+    @Option(name: .customLong("expect-chunks"),
+            help: "What a missing chunk means: fill (the default: reported as info), all (every chunk of the grid must be stored), or a manifest FILE written by `zarr-conformance manifest` (missing, extra and changed keys).")
+    var expectChunks: String = "fill"
     @Flag(name: .customLong("list-rules"), help: "Print every rule as Markdown and exit.") var listRules = false
 
     func run() throws {
@@ -23,6 +29,12 @@ struct Validate: ParsableCommand {
         guard let path else { throw ValidationError("a store path is required") }
         var validator = Validator()
         validator.metadataOnly = metadataOnly
+        validator.spec = spec
+        switch expectChunks {
+        case "fill": break
+        case "all": validator.expectChunks = .all
+        default: validator.expectChunks = .manifest(try readOrExit { try StoreManifest.load(path: expectChunks) })
+        }
         let live = isatty(STDERR_FILENO) == 1 && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         if live {
             validator.progress = { FileHandle.standardError.write(Data("\r\u{1B}[2K… \($0)".utf8)) }

@@ -1,7 +1,11 @@
 """What every generator shares: the deterministic data recipes and the catalog format."""
 import json
 import os
+import shutil
+import subprocess
 import sys
+import tempfile
+from importlib.metadata import version
 
 import numpy as np
 
@@ -146,3 +150,74 @@ def write_catalog(path, writer, cases):
         f.write("\n")
     readable_count = sum(c["expected"]["outcome"] == "read" for c in cases)
     print(f"{len(cases)} cases ({readable_count} readable) -> {os.path.relpath(path, ROOT)}")
+
+
+REPO = os.path.dirname(ROOT)
+VENVS = {"v2": os.path.join(REPO, ".venv-peers-v2", "bin", "python"), "v3": os.path.join(REPO, ".venv-peers", "bin", "python")}
+
+
+class PeerWriter:
+    """One pinned peer writing a set of fixtures under fixtures/<kind>/<label>/ with the catalog
+    catalog/<kind>-<label>.json (the interop and spec generators)."""
+
+    def __init__(self, kind, script, name, pinned, **extra):
+        assert version(name if name != "zarr-python" else "zarr") == pinned, (name, version(name))
+        self.kind = kind
+        self.label = f"{name}-{pinned}"
+        self.meta = {"name": name, "version": pinned, "script": script, **extra}
+        self.fixtures = os.path.join(ROOT, "fixtures", kind, self.label)
+        self.cases = []
+        shutil.rmtree(self.fixtures, ignore_errors=True)
+        os.makedirs(self.fixtures)
+
+    def store(self, name, suffix=".zarr"):
+        return os.path.join(self.fixtures, name + suffix)
+
+    def add(self, fmt, name, requirements, d, got, node="", given=None, consolidated=False, **expected):
+        """A readable case: the digest of `got`, the writer's own read-back."""
+        self.cases.append(entry(f"{fmt}/{self.label}/{name}", fmt, requirements, d, dict(readable(got, got, given), **expected), self.meta,
+                                node=node, consolidated=consolidated))
+
+    def refuse(self, fmt, name, requirements, d, reason, read, node="", consolidated=False, **expected):
+        """A case every reader must refuse, with the writer's own verdict (`read()`)."""
+        self.cases.append(entry(f"{fmt}/{self.label}/{name}", fmt, requirements, d,
+                                dict({"outcome": "refuse", "reason": reason, "writer_verdict": verdict(read).replace(REPO + "/", "")}, **expected),
+                                self.meta, node=node, consolidated=consolidated))
+
+    def save(self):
+        write_catalog(os.path.join(ROOT, "catalog", f"{self.kind}-{self.label}.json"), self.meta, self.cases)
+
+
+def edit(path, change):
+    """Changes one JSON document of a store in place, keeping the writer's layout."""
+    doc = json.load(open(path))
+    change(doc)
+    with open(path, "w") as f:
+        json.dump(doc, f, indent=4, sort_keys=True, ensure_ascii=True)
+
+
+def cross_check(cases, venv, peer, label):
+    """Has `peer` (Vectors/peers/read.py, in the venv `venv`) read every case; records in each
+    case's `expected.cross_check` whether it got the writer's digest (or refused a store that must
+    be refused), or what it said."""
+    if not cases or not os.path.exists(VENVS[venv]):
+        return
+    requests = [{"id": c["id"], "store": os.path.join(ROOT, c["store"]), "node": c["node"], "consolidated": c.get("consolidated", False),
+                 "format": c["format"]} for c in cases]
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(requests, f)
+    try:
+        out = subprocess.run([VENVS[venv], os.path.join(ROOT, "peers", "read.py"), peer, f.name], capture_output=True, text=True, timeout=600).stdout
+    finally:
+        os.unlink(f.name)
+    answers = {a["id"]: a for a in map(json.loads, filter(None, out.splitlines()))}
+    for c in cases:
+        a = answers.get(c["id"], {"error": "no answer"})
+        result = {"reader": label}
+        if "sha256" in a and c["expected"]["outcome"] == "refuse":
+            result["error"] = "read without error"
+        elif "sha256" in a:
+            result["sha256_matches"] = a["sha256"] == c["expected"]["sha256"]
+        else:
+            result["error"] = a["error"].replace(ROOT + "/", "")[:200]
+        c["expected"].setdefault("cross_check", []).append(result)

@@ -24,7 +24,6 @@ reader from either venv reads each store too (Vectors/peers/read.py) and its ver
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import warnings
@@ -36,69 +35,16 @@ warnings.simplefilter("ignore")
 import numcodecs  # noqa: E402
 import numpy as np  # noqa: E402
 
-from common import ROOT, entry, object_values, readable, values, write_catalog  # noqa: E402
+from common import PeerWriter, cross_check, edit, object_values, values  # noqa: E402
 
 SCRIPT = "Vectors/generators/interop.py"
-REPO = os.path.dirname(ROOT)
-VENVS = {"v2": os.path.join(REPO, ".venv-peers-v2", "bin", "python"), "v3": os.path.join(REPO, ".venv-peers", "bin", "python")}
-
-
-class Writer:
-    def __init__(self, name, pinned, **extra):
-        assert version(name if name != "zarr-python" else "zarr") == pinned, (name, version(name))
-        self.label = f"{name}-{pinned}"
-        self.meta = {"name": name, "version": pinned, "script": SCRIPT, **extra}
-        self.fixtures = os.path.join(ROOT, "fixtures", "interop", self.label)
-        self.cases = []
-        shutil.rmtree(self.fixtures, ignore_errors=True)
-        os.makedirs(self.fixtures)
-
-    def store(self, name):
-        return os.path.join(self.fixtures, name + (".n5" if name.startswith("noversion") else ".zarr"))
-
-    def add(self, fmt, name, requirements, d, got, node="", given=None):
-        self.cases.append(entry(f"{fmt}/{self.label}/{name}", fmt, requirements, d, readable(got, got, given), self.meta, node=node))
-
-    def save(self):
-        write_catalog(os.path.join(ROOT, "catalog", f"interop-{self.label}.json"), self.meta, self.cases)
-
-
-def edit(path, change):
-    """Changes one JSON document of a store in place, keeping the writer's layout."""
-    doc = json.load(open(path))
-    change(doc)
-    with open(path, "w") as f:
-        json.dump(doc, f, indent=4, sort_keys=True, ensure_ascii=True)
-
-
-def cross_check(cases, venv, peer, label):
-    """Has `peer` (Vectors/peers/read.py, in the venv `venv`) read every case; records whether it
-    got the writer's digest, or what it said, in each case's `expected.cross_check`."""
-    if not cases or not os.path.exists(VENVS[venv]):
-        return
-    requests = [{"id": c["id"], "store": os.path.join(ROOT, c["store"]), "node": c["node"], "consolidated": False, "format": c["format"]} for c in cases]
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-        json.dump(requests, f)
-    try:
-        out = subprocess.run([VENVS[venv], os.path.join(ROOT, "peers", "read.py"), peer, f.name], capture_output=True, text=True, timeout=600).stdout
-    finally:
-        os.unlink(f.name)
-    answers = {a["id"]: a for a in map(json.loads, filter(None, out.splitlines()))}
-    for c in cases:
-        a = answers.get(c["id"], {"error": "no answer"})
-        verdict = {"reader": label}
-        if "sha256" in a:
-            verdict["sha256_matches"] = a["sha256"] == c["expected"]["sha256"]
-        else:
-            verdict["error"] = a["error"].replace(ROOT + "/", "")[:200]
-        c["expected"].setdefault("cross_check", []).append(verdict)
 
 
 # zarr-python 2.18.7 ---------------------------------------------------------------------------
 
 def zarr_python_2():
     import zarr
-    w = Writer("zarr-python", "2.18.7", numcodecs=numcodecs.__version__)
+    w = PeerWriter("interop", SCRIPT, "zarr-python", "2.18.7", numcodecs=numcodecs.__version__)
 
     def full(name, requirements, dtype, data, chunks, fill=None, zarray=None, lossy=False, **kw):
         d = w.store(name)
@@ -174,7 +120,7 @@ def zarr_python_3():
     import zarr
     from zarr.codecs import BloscCodec
     from zarr.codecs import numcodecs as znc
-    w = Writer("zarr-python", "3.1.6", numcodecs=numcodecs.__version__)
+    w = PeerWriter("interop", SCRIPT, "zarr-python", "3.1.6", numcodecs=numcodecs.__version__)
 
     # v3 numcodecs.* codecs whose dtype zarr-python 3 writes as a NumPy name (EX-U01).
     def v3(name, requirements, dtype, data, filters, lossy=False):
@@ -217,10 +163,10 @@ def zarr_python_3():
 
 def tensorstore_n5():
     import tensorstore as ts
-    w = Writer("tensorstore", "0.1.86", n5_axes="native")
+    w = PeerWriter("interop", SCRIPT, "tensorstore", "0.1.86", n5_axes="native")
     data = values("<u2", (5, 7))
     for name, root in [("noversion-root-attributes", {"title": "an N5 container without a version"}), ("noversion-no-root-file", None)]:
-        d = w.store(name)
+        d = w.store(name, ".n5")
         spec = {"driver": "n5", "kvstore": {"driver": "file", "path": os.path.join(d, "data")}}
         t = ts.open({**spec, "create": True, "metadata": {"dimensions": [5, 7], "blockSize": [3, 4], "dataType": "uint16",
                                                          "compression": {"type": "gzip", "level": 5}}}).result()

@@ -37,7 +37,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import make_stores  # noqa: E402
 
-ORDER = ["validate", "digest", "cat", "info"]
+ORDER = ["validate", "digest", "cat", "info", "manifest"]
 READERS = {"digest", "cat", "info"}
 HEAD_LIMIT = 8 << 20  # bytes of each stream kept for parsing and reports; patterns are scanned over all of it
 BIG_FILE = 64 << 20  # files larger than this are fingerprinted by stat, not by content

@@ -10,7 +10,9 @@ struct NodeCheck {
 
     var prefix: String { directory.isEmpty ? "" : directory + "/" }
     func has(_ name: String) -> Bool { walk.has(directory, name) }
-    func add(_ rule: String, _ key: String, _ message: String) { sink.add(Finding(rule, key, message)) }
+    func add(_ rule: String, _ key: String, _ message: String) { sink.add(Finding(rule, key, message, format: format)) }
+    /// The node's format, as readers pick it (zarr.json first).
+    var format: String? { has("zarr.json") ? "v3" : has(".zarray") || has(".zgroup") ? "v2" : has("attributes.json") ? "n5" : nil }
 
     func json(_ key: String, rule: String) -> JSON? {
         do {
@@ -147,9 +149,14 @@ struct NodeCheck {
             if name == "structured" { add("producer.legacy-structured", key, name) }
         }
         if doc["consolidated_metadata"] == .null { add("producer.zarr-python-3.0.consolidated-null", key, "consolidated_metadata is null") }
+        checkV3Name()
+        checkForm30(doc, key: key)
         switch doc["node_type"]?.stringValue {
         case "array":
+            checkChunkSizes(doc, key: key)
+            checkRoundingTie(doc, key: key)
             do { return try ZarrArray.open(store: store, path: directory, zarrFormat: .v3) } catch let e as ZarrError {
+                if e.field == "node_name" { return nil }  // checkV3Name reported it
                 add(Self.ruleV3(e), key, e.description)
                 reportFurtherProblems(doc, key: key, first: e, repairs: Self.repairsV3, rule: Self.ruleV3)
             } catch { add("v3.metadata.invalid", key, "\(error)") }
@@ -157,6 +164,9 @@ struct NodeCheck {
             do {
                 let group = try GroupMetadataV3.parse(doc)
                 if let map = group.consolidated { checkConsolidatedV3(map, key: key) }
+                if doc["consolidated_metadata"]?.objectValue != nil, doc["consolidated_metadata"]?["must_understand"] != .bool(false) {
+                    add("v3.consolidated.invalid", key, "consolidated_metadata lacks \"must_understand\": false (V31-03: the one member exempt from the extension definition has it)")
+                }
             } catch let e as ZarrError { add(Self.ruleV3(e), key, e.description) } catch { add("v3.metadata.invalid", key, "\(error)") }
         default:
             add("v3.node-type", key, "node_type must be \"array\" or \"group\"")
@@ -170,6 +180,10 @@ struct NodeCheck {
         if m.contains("required member") { return "v3.metadata.required" }
         if m.contains("unknown member") && e.codec == nil { return "v3.metadata.unknown-member" }
         if m.contains("pickle") { return "v3.codecs.pickle" }
+        if e.field == "storage_transformers" { return "v3.storage-transformer" }
+        if e.codec == "chunk_key_encoding" { return "v3.chunk-key-encoding.invalid" }  // a member of its configuration
+        if e.codec == "chunk_grid" { return "v3.chunk-grid.invalid" }
+        if m.contains("is not registered in zarr-extensions") { return "v3.extension.not-registered" }
         if m.contains("unknown codec") { return "v3.codecs.unknown" }
         switch e.field {
         case "zarr_format": return "v3.zarr-format"

@@ -9,11 +9,39 @@ public struct Rule: Sendable, Hashable {
     public var severity: Severity
     public var spec: String
     public var summary: String
+    /// The Zarr v3 versions that have this rule; nil when it is not tied to one (V3-49: the
+    /// version is never written in a store, so `validate --spec` says which one to apply).
+    public var versions: [SpecVersion]? = nil
+
+    /// Which version makes a finding of this rule one: the only v3 version that has the rule;
+    /// else "2", "n5" or the selected v3 version, by the rule's format or, for rules of every
+    /// format (data, structure), by the format of the node (`format`: v2, v3, n5) or the
+    /// checklist id; "all" when none says.
+    func specVersion(selected: SpecVersion, format: String? = nil) -> String {
+        if let versions, versions.count == 1 { return versions[0].rawValue }
+        func of(_ format: String) -> String { format == "v2" ? "2" : format == "n5" ? "n5" : selected.rawValue }
+        for (prefix, format) in [("v2.", "v2"), ("structure.v2.", "v2"), ("n5.", "n5"), ("v3.", "v3"), ("structure.v3.", "v3")] where id.hasPrefix(prefix) {
+            return of(format)
+        }
+        if let format { return of(format) }
+        if ["V2-", "NC-", "BL-"].contains(where: spec.hasPrefix) { return "2" }
+        if spec.hasPrefix("N5-") { return "n5" }
+        if ["V3-", "V31-", "BY-", "TR-", "GZ-", "BC-", "CC-", "SH-", "EX-"].contains(where: spec.hasPrefix) { return selected.rawValue }
+        return "all"
+    }
+}
+
+/// The Zarr v3 core versions `validate --spec` chooses between.
+public enum SpecVersion: String, Sendable, CaseIterable {
+    case v30 = "3.0", v31 = "3.1"
+    public static let latest = SpecVersion.v31
 }
 
 /// Every rule `validate` checks. Ids are stable: CI pipelines and suppressions may name them.
 public enum Rules {
-    static func r(_ id: String, _ s: Rule.Severity, _ spec: String, _ summary: String) -> Rule { Rule(id: id, severity: s, spec: spec, summary: summary) }
+    static func r(_ id: String, _ s: Rule.Severity, _ spec: String, _ summary: String, only version: SpecVersion? = nil) -> Rule {
+        Rule(id: id, severity: s, spec: spec, summary: summary, versions: version.map { [$0] })
+    }
 
     public static let all: [Rule] = [
         // Metadata, v2.
@@ -51,6 +79,10 @@ public enum Rules {
         r("v3.attributes.invalid", .error, "V3-18", "attributes is not an object"),
         r("v3.consolidated.invalid", .error, "CM-08", "consolidated_metadata is not inline with a metadata object"),
         r("v3.metadata.invalid", .error, "V3-10", "zarr.json breaks another rule of the v3 spec"),
+        r("v3.extension.not-registered", .error, "V3-47", "an extension name that zarr-extensions does not register and this tool does not know"),
+        r("v3.extension.form-3.0", .error, "V31-07", "a short-hand name or a must_understand member where Zarr 3.0 takes only {name, configuration} objects", only: .v30),
+        r("v3.chunk-grid.zero-size", .error, "V31-06", "a regular grid with a chunk size of 0 (on a zero-length axis; readers take it as 1)", only: .v31),
+        r("v3.fill-value.rounding-tie", .warning, "V31-04", "a float fill written exactly halfway between two values of the type: 3.0 names no tie rule (3.1: half to even)", only: .v30),
         // Metadata, N5.
         r("n5.version", .error, "N5-03", "the root's n5 version is newer than 4.x"),
         r("n5.version.missing", .warning, "N5-03", "the root's attributes.json has no \"n5\" version: read as 0.0.0, as N5-Java does; z5py refuses the container"),
@@ -62,6 +94,8 @@ public enum Rules {
         r("structure.markers.dual-format", .warning, "V3-01", "a directory holds both zarr.json and .zarray/.zgroup: zarr-python 3, zarrs, z5py and this implementation read zarr.json; zarr-python 2 and tensorstore's zarr driver the v2 metadata"),
         r("structure.v3.ancestor-missing", .error, "V3-06", "a v3 node's ancestor has no zarr.json"),
         r("structure.v2.ancestor-missing", .error, "V2-61", "a v2 node's ancestor has no .zgroup"),
+        r("structure.v3.node-name", .error, "V3-110", "a v3 node's name is made only of periods or starts with the reserved \"__\""),
+        r("structure.v3.node-name-zarr-json", .error, "V31-05", "a v3 node is named zarr.json", only: .v31),
         r("structure.key.invalid", .error, "ST-04", "a key has a backslash, a NUL or a . or .. segment"),
         r("structure.key.malformed", .warning, "ST-01", "a file in an array is not one of its chunk keys"),
         r("structure.v2.nested-keys-undeclared", .warning, "V2-18", "chunks stored under nested keys (0/0) while .zarray declares no \"/\" dimension_separator: every reader returns only fill values"),
@@ -82,6 +116,10 @@ public enum Rules {
         r("data.chunk.decode", .error, "V3-84", "a chunk does not decode"),
         r("data.chunk.size", .error, "V3-83", "a chunk decodes to the wrong size"),
         r("data.checksum", .error, "CC-02", "a checksum does not match"),
+        r("data.chunks.stored", .info, "E-15", "stored chunks against the grid, per array (missing ones read as the fill value)"),
+        r("data.chunks.missing", .error, "E-15", "with --expect-chunks: a chunk of the grid (all) or a key of the manifest (FILE) is not stored"),
+        r("data.chunks.extra", .warning, "E-15", "with --expect-chunks FILE: a key the manifest does not list"),
+        r("data.chunks.changed", .error, "E-15", "with --expect-chunks FILE: a key whose size or SHA-256 differs from the manifest"),
         r("shard.index", .error, "SH-05", "a shard index is corrupt, points outside the shard, overflows or overlaps"),
         r("n5.block.header", .error, "N5-16", "an N5 block header disagrees with the dataset"),
         // Known defects of particular writers.
@@ -106,8 +144,13 @@ public enum Rules {
     /// The rules as Markdown, for docs/validation-rules.md.
     public static var markdown: String {
         var md = "# Validation rules\n\nGenerated by `zarr-conformance validate --list-rules`. Severity `error` fails `--fail-on error`"
-        md += " (the default), `warning` fails `--fail-on warning`.\n\n| rule | severity | checklist | what it finds | how to fix it |\n|---|---|---|---|---|\n"
-        for r in all { md += "| `\(r.id)` | \(r.severity.rawValue) | \(r.spec) | \(r.summary) | \(hint(r.id)) |\n" }
+        md += " (the default), `warning` fails `--fail-on warning`, `info` never fails. A rule marked with a Zarr version applies only under"
+        md += " `validate --spec` of that version (default \(SpecVersion.latest.rawValue)).\n\n"
+        md += "| rule | severity | checklist | what it finds | how to fix it |\n|---|---|---|---|---|\n"
+        for r in all {
+            let only = r.versions.map { " (Zarr \($0.map(\.rawValue).joined(separator: ", ")) only)" } ?? ""
+            md += "| `\(r.id)` | \(r.severity.rawValue) | \(r.spec) | \(r.summary)\(only) | \(hint(r.id)) |\n"
+        }
         return md
     }
 }
@@ -118,13 +161,19 @@ public struct Finding: Sendable, Equatable {
     public var path: String
     public var message: String
     public var spec: String
+    /// The spec version whose rule this finding breaks (see `Rule.specVersion`).
+    public var specVersion: String
+    /// The format of the node the finding is about, when known (v2, v3, n5).
+    var format: String?
 
-    init(_ rule: String, _ path: String, _ message: String) {
+    init(_ rule: String, _ path: String, _ message: String, version: SpecVersion = .latest, format: String? = nil) {
         let r = Rules.rule(rule)
         self.rule = rule
         severity = r.severity
         self.path = path
         self.message = message
         spec = r.spec
+        self.format = format
+        specVersion = r.specVersion(selected: version, format: format)
     }
 }

@@ -6,8 +6,9 @@ public enum ValidationOutput {
     public static func text(_ report: Validator.Report, path: String) -> String {
         var out = ""
         for f in report.findings {
-            out += "\(f.severity.rawValue): \(f.rule) [\(f.spec)] \(f.path.isEmpty ? path : f.path): \(f.message)\n"
-            if !Rules.hint(f.rule).isEmpty { out += "  fix: \(Rules.hint(f.rule))\n" }
+            let only = Rules.rule(f.rule).versions != nil ? "; Zarr \(f.specVersion)" : ""
+            out += "\(f.severity.rawValue): \(f.rule) [\(f.spec)\(only)] \(f.path.isEmpty ? path : f.path): \(f.message)\n"
+            if f.severity != .info, !Rules.hint(f.rule).isEmpty { out += "  fix: \(Rules.hint(f.rule))\n" }
         }
         let errors = report.findings.filter { $0.severity == .error }.count, warnings = report.findings.filter { $0.severity == .warning }.count
         out += "\(report.nodes) nodes, \(report.chunks) chunks: \(errors) errors, \(warnings) warnings\n"
@@ -16,7 +17,8 @@ public enum ValidationOutput {
 
     static func findingJSON(_ f: Finding) -> JSON {
         .object(JSONObject([("rule", .string(f.rule)), ("severity", .string(f.severity.rawValue)), ("path", .string(f.path)),
-                            ("message", .string(f.message)), ("spec", .string(f.spec)), ("hint", .string(Rules.hint(f.rule)))]))
+                            ("message", .string(f.message)), ("spec", .string(f.spec)), ("spec_version", .string(f.specVersion)),
+                            ("hint", .string(Rules.hint(f.rule)))]))
     }
 
     public static func json(_ report: Validator.Report, valid: Bool) -> JSON {
@@ -38,7 +40,8 @@ public enum ValidationOutput {
             xml += "    <testcase classname=\"\(esc(rule.spec))\" name=\"\(rule.id)\">"
             if let found = byRule[rule.id] {
                 let text = found.map { "\($0.path): \($0.message)" }.joined(separator: "\n")
-                xml += rule.severity == .error ? "<failure message=\"\(esc(rule.summary))\">\(esc(text))</failure>" : "<skipped message=\"\(esc(rule.summary + ": " + text))\"/>"
+                if rule.severity == .error { xml += "<failure message=\"\(esc(rule.summary))\">\(esc(text))</failure>" }
+                else if rule.severity == .warning { xml += "<skipped message=\"\(esc(rule.summary + ": " + text))\"/>" }
             }
             xml += "</testcase>\n"
         }
@@ -55,6 +58,7 @@ public enum ValidationOutput {
         let results: [JSON] = report.findings.map { f in
             .object(JSONObject([
                 ("ruleId", .string(f.rule)), ("level", .string(f.severity == .info ? "note" : f.severity.rawValue)), ("message", ["text": .string(f.message)]),
+                ("properties", ["spec_version": .string(f.specVersion)]),
                 ("locations", [["physicalLocation": ["artifactLocation": ["uri": .string(f.path.isEmpty ? path : path + "/" + f.path)]]]]),
             ]))
         }

@@ -8,6 +8,10 @@ public struct Validator {
     public var metadataOnly = false
     public var maxDepth = 64
     public var maxFindingsPerRule = 200
+    /// The Zarr v3 core version whose rules apply (rules of the other version only are skipped).
+    public var spec = SpecVersion.latest
+    /// What a missing chunk means (see `ChunkExpectation`).
+    public var expectChunks = ChunkExpectation.fillIsFine
     public var progress: (String) -> Void = { _ in }
 
     public init() {}
@@ -31,7 +35,7 @@ public struct Validator {
         guard FileManager.default.isReadableFile(atPath: root), (try? FileManager.default.contentsOfDirectory(atPath: root)) != nil else {
             throw ZarrError(.storage, "permission denied", key: root)
         }
-        let sink = FindingSink(cap: maxFindingsPerRule)
+        let sink = FindingSink(cap: maxFindingsPerRule, version: spec)
         let walk = Walk(root: root, maxDepth: maxDepth, sink: sink)
         progress("listed \(walk.files.count) files")
         let store = FilesystemStore(root: root)
@@ -48,12 +52,14 @@ public struct Validator {
             let keys = checked.chunkKeys(array, nodeDirectories: nodeDirectories, alternate: alternate)
             chunks += keys.count
             if !metadataOnly { checkChunks(array, keys: keys, sink: sink) }
+            reportStoredChunks(array, stored: keys, sink: sink)
             // Both formats in one directory: the v2 metadata's readers decode its chunks too.
             if let alternate, !metadataOnly {
                 checkChunks(alternate, keys: checked.chunkKeys(alternate, nodeDirectories: nodeDirectories, alternate: array, report: false), sink: sink)
             }
         }
         checkN5Version(store: store, walk: walk, nodeDirectories: nodeDirectories, sink: sink)
+        if case .manifest(let manifest) = expectChunks { compare(manifest, files: walk.files, store: store, sink: sink) }
         return Report(findings: sink.all(), nodes: nodes, chunks: chunks)
     }
 
@@ -85,9 +91,9 @@ public struct Validator {
             try? Parallel.forEach(slice.count) { i in
                 let (key, indices) = slice[i]
                 do { _ = try array.readChunk(indices) } catch let e as ZarrError {
-                    sink.add(Finding(Self.dataRule(e), key, e.description))
+                    sink.add(Finding(Self.dataRule(e), key, e.description, format: array.metadata.format))
                 } catch {
-                    sink.add(Finding("data.chunk.decode", key, "\(error)"))
+                    sink.add(Finding("data.chunk.decode", key, "\(error)", format: array.metadata.format))
                 }
             }
             start += batch
@@ -122,10 +128,19 @@ final class FindingSink: @unchecked Sendable {
     private var findings: [Finding] = []
     private var counts: [String: Int] = [:]
     let cap: Int
+    let version: SpecVersion
 
-    init(cap: Int) { self.cap = cap }
+    init(cap: Int, version: SpecVersion = .latest) {
+        self.cap = cap
+        self.version = version
+    }
 
-    func add(_ f: Finding) {
+    /// Drops findings of rules the selected version does not have, and names the version.
+    func add(_ finding: Finding) {
+        let rule = Rules.rule(finding.rule)
+        if let versions = rule.versions, !versions.contains(version) { return }
+        var f = finding
+        f.specVersion = rule.specVersion(selected: version, format: f.format)
         lock.withLock {
             counts[f.rule, default: 0] += 1
             if counts[f.rule, default: 0] <= cap { findings.append(f) }
@@ -136,7 +151,7 @@ final class FindingSink: @unchecked Sendable {
         lock.withLock {
             var out = findings
             for (rule, n) in counts.sorted(by: { $0.key < $1.key }) where n > cap {
-                out.append(Finding(rule, "", "\(n - cap) more findings of this rule"))
+                out.append(Finding(rule, "", "\(n - cap) more findings of this rule", version: version))
             }
             return out
         }

@@ -42,6 +42,13 @@ public enum CanonicalDigest {
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
+    /// SHA-256 of a value read in parts (`next` returns nil at the end), as lower-case hex.
+    public static func sha256(_ next: () throws -> [UInt8]?) rethrows -> String {
+        var hasher = SHA256()
+        while let part = try next() { hasher.update(data: part) }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
     static func update(_ hasher: inout SHA256, with data: ChunkData) {
         switch data {
         case .fixed(let bytes): hasher.update(data: bytes)

@@ -36,6 +36,7 @@ public final class ZarrArray: @unchecked Sendable {
         }
         let v3Key = NodePath.prefix(path) + "zarr.json"
         if zarrFormat != .v2, let json = try store.getJSON(v3Key) {
+            try withKey(v3Key) { try NodePath.checkV3Names(path) }
             let meta = try withKey(v3Key) { try ArrayMetadataV3.parse(json) }
             return try ZarrArray(store: store, path: path, metadata: .v3(meta), registry: registry)
         }
@@ -64,6 +65,7 @@ public final class ZarrArray: @unchecked Sendable {
             m.userAttributes["n5"] = "4.0.0"  // N5-03: a dataset at the root carries the container's version
             metadata = .n5(m, reversed: reversed)
         }
+        if metadata.format == "v3" { try NodePath.checkV3Names(path) }
         let array = try ZarrArray(store: store, path: path, metadata: metadata, registry: registry)
         try ZarrGroup.ensureAncestors(store: store, of: path, format: metadata.format)
         try store.set(array.metadataKey, metadata.document.bytes())

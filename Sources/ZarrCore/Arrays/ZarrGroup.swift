@@ -12,6 +12,7 @@ public struct ZarrGroup: Sendable {
         let path = try NodePath.normalize(path)
         let v3Key = NodePath.prefix(path) + "zarr.json"
         if zarrFormat != .v2, let json = try store.getJSON(v3Key) {
+            try withKey(v3Key) { try NodePath.checkV3Names(path) }
             return ZarrGroup(store: store, path: path, format: "v3", metadataV3: try withKey(v3Key) { try GroupMetadataV3.parse(json) })
         }
         if zarrFormat == .v3 { throw ZarrError(.notFound, "no zarr.json (Zarr v3 was asked for)", key: v3Key) }
@@ -28,6 +29,7 @@ public struct ZarrGroup: Sendable {
     @discardableResult
     public static func create(store: any Store, path: String = "", attributes: JSONObject? = nil, format: String = "v2") throws -> ZarrGroup {
         let path = try NodePath.normalize(path)
+        if format == "v3" { try NodePath.checkV3Names(path) }
         try ensureAncestors(store: store, of: path, format: format)
         if format == "v3" {
             let meta = GroupMetadataV3(attributes: attributes ?? JSONObject(), consolidated: nil)

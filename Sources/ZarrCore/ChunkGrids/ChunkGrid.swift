@@ -96,7 +96,7 @@ public enum ChunkGrid: Equatable, Sendable {
             }
             return .rectilinear(edges: try zip(axes, shape).map { try expand($0, length: $1) })
         default:
-            throw ZarrError(.unsupported, "unknown chunk grid '\(ext.name)'", field: "chunk_grid")
+            throw RegisteredExtensions.unknown(ext.name, .chunkGrid)
         }
     }
 
@@ -138,7 +138,7 @@ extension ChunkKeyEncoding {
         switch ext.name {
         case "default": return .default(separator: Character(sep))
         case "v2": return .v2(separator: Character(sep))
-        default: throw ZarrError(.unsupported, "unknown chunk key encoding '\(ext.name)'", field: "chunk_key_encoding")
+        default: throw RegisteredExtensions.unknown(ext.name, .chunkKeyEncoding)
         }
     }
 }

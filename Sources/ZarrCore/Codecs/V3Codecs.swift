@@ -59,6 +59,8 @@ enum V3Codecs {
         "reshape": { ext, _, _ in .arrayToArray(try ReshapeCodec(ext)) },
         "packbits": { ext, ctx, _ in .arrayToBytes(try PackBitsCodec(ext, type: ctx.dataType)) },
         "zfp": { ext, ctx, _ in .arrayToBytes(try ZfpCodec(ext, context: ctx)) },
+        "n5_default": { ext, ctx, registry in .arrayToBytes(try N5DefaultCodec(ext, context: ctx, registry: registry)) },
+        "conditional": { ext, ctx, registry in .bytesToBytes(try ConditionalCodec(ext, context: ctx, registry: registry)) },
     ]
 }
 
@@ -84,10 +86,13 @@ extension CodecRegistry {
                     var object = ext.configuration
                     object["id"] = .string(String(ext.name.dropFirst(10)))
                     codec = try factory(CodecConfiguration(codec: ext.name, object: object), context)
+                } else if ext.name.hasPrefix("numcodecs.") && ext.mustUnderstand {
+                    throw ZarrError(.unsupported, "unknown codec '\(ext.name)': numcodecs has no codec id '\(ext.name.dropFirst(10))' (EX-U01)",
+                                    codec: ext.name, field: "codecs")
                 } else if !ext.mustUnderstand {
                     continue  // V3-43 / E-69: an unknown codec marked must_understand: false is skipped
                 } else {
-                    throw ZarrError(.unsupported, "unknown codec '\(ext.name)'", codec: ext.name, field: "codecs")
+                    throw RegisteredExtensions.unknown(ext.name, .codec, codec: ext.name)
                 }
             } catch let e as ZarrError { throw e.inCodec(ext.name) }
             switch codec {

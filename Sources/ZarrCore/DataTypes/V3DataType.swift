@@ -27,8 +27,12 @@ public struct V3DataType: Equatable, Sendable {
         case .string(let s): name = s; configuration = JSONObject()
         case .object(let o):
             guard let n = o["name"]?.stringValue else { throw fail("an extension object needs a string name (V3-41)") }
-            if o["must_understand"] != nil { throw fail("must_understand is not allowed on a data type (V3-45)") }
-            for key in o.keys where key != "name" && key != "configuration" { throw fail("unknown member '\(key)' in data_type") }
+            switch o["must_understand"] {
+            case nil, .bool(true)?: break  // true is the default (V3-43)
+            case .bool(false)?: throw fail("must_understand: false is not allowed on a data type (V3-45)")
+            default: throw fail("must_understand must be a boolean")
+            }
+            for key in o.keys where !["name", "configuration", "must_understand"].contains(key) { throw fail("unknown member '\(key)' in data_type") }
             name = n
             configuration = o["configuration"]?.objectValue ?? JSONObject()
         default: throw fail("must be a name or an extension object")
@@ -79,7 +83,7 @@ public struct V3DataType: Equatable, Sendable {
             guard let size = t.dataType.itemSize, size <= 1 << 24 else { throw fail("struct is too large") }
             return t
         default:
-            throw ZarrError(.unsupported, "unknown data type '\(name)'", field: "data_type")
+            throw RegisteredExtensions.unknown(name, .dataType)
         }
     }
 

@@ -47,7 +47,9 @@ public struct ArrayMetadataV3: Equatable, Sendable {
             guard let list = transformers.arrayValue else { throw ZarrError.metadata("storage_transformers must be a list (V3-19)", field: "storage_transformers") }
             if let first = list.first {
                 let name = (try? ExtensionObject(first, field: "storage_transformers").name) ?? first.serialized()
-                throw ZarrError(.unsupported, "storage transformer '\(name)' is not supported (V3-90)", field: "storage_transformers")
+                var e = RegisteredExtensions.unknown(name, .storageTransformer)
+                e.message += "; none is registered, and an unknown one must not be ignored (V3-90)"
+                throw e
             }
         }
         var dimensionNames: [String?]?
@@ -69,6 +71,9 @@ public struct ArrayMetadataV3: Equatable, Sendable {
         var meta = try ArrayMetadataV3(shape: shape, dataType: dataType, chunkGridJSON: o["chunk_grid"]!, chunkKeyEncodingJSON: o["chunk_key_encoding"]!,
                                        fillValue: fill, codecs: codecs, attributes: attributes, dimensionNames: dimensionNames)
         meta.codecs = codecs
+        if codecs.contains(where: { (try? ExtensionObject($0, field: "codecs"))?.name == "n5_default" }), meta.chunkKeyEncoding != .v2(separator: "/") {
+            throw ZarrError.metadata("an n5_default array reads N5 blocks under v2 chunk keys with separator \"/\" (EX-C21)", field: "chunk_key_encoding")
+        }
         try ArrayMetadataV2.checkChunkSize(meta.chunkGrid.largestChunk, dataType.dataType)
         return meta
     }
@@ -94,14 +99,30 @@ public struct ArrayMetadataV3: Equatable, Sendable {
         o["zarr_format"] = 3
         o["node_type"] = "array"
         o["shape"] = .array(shape.map { .int($0) })
-        o["data_type"] = dataType.json
-        o["chunk_grid"] = chunkGridJSON
-        o["chunk_key_encoding"] = chunkKeyEncodingJSON
-        o["fill_value"] = fillValue.v3JSON(type: dataType)
-        o["codecs"] = .array(codecs)
+        // EX-D15: the legacy `structured` is read, never written: it becomes `struct`, its Base64
+        // fill an object of fields, and a `bytes` codec that relied on little-endian says so.
+        let written = dataType.isLegacyStructured ? V3DataType(dataType: dataType.dataType, json: V3DataType.json(for: dataType.dataType)) : dataType
+        o["data_type"] = ExtensionObject.compatibleDataType(written.json)
+        o["chunk_grid"] = ExtensionObject.compatible(chunkGridJSON)
+        o["chunk_key_encoding"] = ExtensionObject.compatible(chunkKeyEncodingJSON)
+        o["fill_value"] = fillValue.v3JSON(type: written)
+        o["codecs"] = .array(codecs.map { dataType.isLegacyStructured ? Self.explicitEndian($0) : $0 }.map(ExtensionObject.compatible))
         o["attributes"] = .object(attributes)
         if let dimensionNames { o["dimension_names"] = .array(dimensionNames.map { $0.map { .string($0) } ?? .null }) }
         o["storage_transformers"] = []
+        return .object(o)
+    }
+
+    /// A `bytes` codec without `endian` (legacy structured arrays read it as little-endian) with
+    /// `"endian": "little"`, inside sharding too.
+    static func explicitEndian(_ codec: JSON) -> JSON {
+        guard case .object(var o) = codec else {
+            return codec == "bytes" ? ["name": "bytes", "configuration": ["endian": "little"]] : codec
+        }
+        var c = o["configuration"]?.objectValue ?? JSONObject()
+        if o["name"] == "bytes", c["endian"] == nil { c["endian"] = "little" }
+        if o["name"] == "sharding_indexed", let inner = c["codecs"]?.arrayValue { c["codecs"] = .array(inner.map(explicitEndian)) }
+        if o["name"] == "bytes" || o["name"] == "sharding_indexed" { o["configuration"] = .object(c) }
         return .object(o)
     }
 

@@ -34,6 +34,33 @@ public struct ExtensionObject: Equatable, Sendable {
         }
     }
 
+    /// The form a Zarr 3.0 reader takes (V3-17): an object with `name` and, when given,
+    /// `configuration`; no short-hand name and no `must_understand: true` (the default). Codec
+    /// lists inside a configuration (sharding, n5_default, conditional) get the same form. A
+    /// `must_understand: false` stays: dropping it would make the extension required.
+    public static func compatible(_ json: JSON) -> JSON {
+        switch json {
+        case .string(let name): return .object(JSONObject([("name", .string(name))]))
+        case .object(var o):
+            if o["must_understand"] == .bool(true) { o["must_understand"] = nil }
+            if case .object(var c)? = o["configuration"] {
+                for key in ["codecs", "index_codecs"] { if let list = c[key]?.arrayValue { c[key] = .array(list.map(compatible)) } }
+                o["configuration"] = .object(c)
+            }
+            return .object(o)
+        default: return json
+        }
+    }
+
+    /// A data type as writers emit it: a name alone is the short-hand string (core types must be
+    /// strings, V3-12; zarr-python 3.1 reads no other form), an explicit `must_understand: true` goes.
+    public static func compatibleDataType(_ json: JSON) -> JSON {
+        guard case .object(var o) = json, let name = o["name"]?.stringValue else { return json }
+        if o["must_understand"] == .bool(true) { o["must_understand"] = nil }
+        if o.keys.allSatisfy({ $0 == "name" || $0 == "configuration" }), o["configuration"]?.objectValue?.isEmpty ?? true { return .string(name) }
+        return .object(o)
+    }
+
     func config(_ codec: String? = nil) -> CodecConfiguration { CodecConfiguration(codec: codec ?? name, object: configuration) }
 
     /// V3-45: data types, chunk grids and key encodings may not be optional.

@@ -19,6 +19,7 @@ final class ReadOnlyTests: XCTestCase {
     ]
 
     var root = ""
+    var unprivilegedBinary = ""
     override func tearDown() {
         if !root.isEmpty {
             _ = try? runProcess("/bin/chmod", ["-R", "u+w", root])
@@ -61,6 +62,10 @@ final class ReadOnlyTests: XCTestCase {
             copies.append((copy, node, isArray))
         }
         for folder in ["catalog", "cases"] { try fm.copyItem(atPath: FixtureTests.vectors + "/" + folder, toPath: root + "/vectors/" + folder) }
+        // The unprivileged user runs a copy of the binary inside the tree: the checkout it was built
+        // in may sit below a directory that user cannot enter (a CI clone under /root).
+        try fm.copyItem(atPath: binary, toPath: root + "/zarr-conformance")
+        unprivilegedBinary = root + "/zarr-conformance"
         XCTAssertEqual(try runProcess("/bin/chmod", ["-R", "a-w", root]).status, 0)
         let manifestFile = NSTemporaryDirectory() + "readonly-manifest-\(UUID().uuidString).json"
         defer { try? fm.removeItem(atPath: manifestFile) }
@@ -97,6 +102,6 @@ final class ReadOnlyTests: XCTestCase {
     }
 
     func run(_ args: [String], _ unprivileged: Bool) throws -> (status: Int32, out: String, err: String) {
-        unprivileged ? try runProcess("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", binary] + args) : try runProcess(binary, args)
+        unprivileged ? try runProcess("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", unprivilegedBinary] + args) : try runProcess(binary, args)
     }
 }

@@ -47,5 +47,5 @@ let package = Package(
         .testTarget(name: "ZarrCoreTests", dependencies: ["ZarrCore", "ZarrFuzzing"]),
         .testTarget(name: "ZarrConformanceTests", dependencies: ["ZarrConformance", "ZarrCore", "zarr-conformance"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

@@ -20,7 +20,7 @@ final class CLIUsabilityTests: XCTestCase {
         let r = try runCLI(["validate", empty, "--format", "json"])
         XCTAssertEqual(r.status, 1, r.out)
         XCTAssertEqual(try JSON.parse(r.out)["findings"]?.arrayValue?.first?["rule"], "structure.no-metadata")
-        FileManager.default.createFile(atPath: empty + "/README.txt", contents: Data("not zarr".utf8))
+        _ = FileManager.default.createFile(atPath: empty + "/README.txt", contents: Data("not zarr".utf8))
         XCTAssertEqual(try runCLI(["validate", empty]).status, 1)
     }
 

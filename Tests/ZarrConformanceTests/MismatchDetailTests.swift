@@ -14,8 +14,8 @@ final class MismatchDetailTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: values) }
         // zarr-python 2 writes the canonical bytes of what it read (int64, little-endian, C order).
         let saved = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(FixtureTests.root)
-        defer { FileManager.default.changeCurrentDirectoryPath(saved) }
+        _ = FileManager.default.changeCurrentDirectoryPath(FixtureTests.root)
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(saved) }
         let answers = try peer.read([Peer.Request(id: "x", store: store, node: "", consolidated: false, format: "v2", values: values)])
         guard case .success? = answers["x"] else { return XCTFail("\(String(describing: answers["x"]))") }
         var theirs = [UInt8](try XCTUnwrap(FileManager.default.contents(atPath: values)))

@@ -117,15 +117,15 @@ final class ValidatorTests: XCTestCase {
             ("structure.markers.conflict", .v2, { try self.put($0, "a/.zgroup", #"{"zarr_format":2}"#) }),
             ("structure.v3.ancestor-missing", .v3, { try FileManager.default.removeItem(atPath: $0 + "/g/zarr.json") }),
             ("structure.v2.ancestor-missing", .v2, { try FileManager.default.removeItem(atPath: $0 + "/.zgroup") }),
-            ("structure.key.invalid", .v2, { FileManager.default.createFile(atPath: $0 + "/a/x\\y", contents: Data([1])) }),
-            ("structure.key.malformed", .v2, { FileManager.default.createFile(atPath: $0 + "/a/notes.txt", contents: Data([1])) }),
+            ("structure.key.invalid", .v2, { _ = FileManager.default.createFile(atPath: $0 + "/a/x\\y", contents: Data([1])) }),
+            ("structure.key.malformed", .v2, { _ = FileManager.default.createFile(atPath: $0 + "/a/notes.txt", contents: Data([1])) }),
             ("structure.key.leading-zero", .v2, { try FileManager.default.copyItem(atPath: $0 + "/a/0.0", toPath: $0 + "/a/0.01") }),
             ("structure.key.outside-grid", .v2, { try FileManager.default.copyItem(atPath: $0 + "/a/0.0", toPath: $0 + "/a/5.0") }),
-            ("structure.partial-write", .v2, { FileManager.default.createFile(atPath: $0 + "/a/.0.0.1234.partial", contents: Data([1])) }),
+            ("structure.partial-write", .v2, { _ = FileManager.default.createFile(atPath: $0 + "/a/.0.0.1234.partial", contents: Data([1])) }),
             ("structure.depth", .v2, { root in
                 let deep = root + "/deep" + String(repeating: "/x", count: 70)
                 try FileManager.default.createDirectory(atPath: deep, withIntermediateDirectories: true)
-                FileManager.default.createFile(atPath: deep + "/f", contents: Data([1]))
+                _ = FileManager.default.createFile(atPath: deep + "/f", contents: Data([1]))
             }),
             ("structure.symlink-loop", .v2, { try FileManager.default.createSymbolicLink(atPath: $0 + "/loop", withDestinationPath: $0) }),
             ("consolidated.invalid", .v2, { try self.put($0, ".zmetadata", #"{"zarr_consolidated_format":2,"metadata":{}}"#) }),

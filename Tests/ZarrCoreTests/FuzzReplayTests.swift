@@ -6,7 +6,7 @@ import ZarrFuzzing
 /// Vectors/fuzz-crashes/<target>/ goes through its harness, which must return. Plus a few
 /// hand-made hostile inputs per harness.
 final class FuzzReplayTests: XCTestCase {
-    static let harnesses: [String: ([UInt8]) -> Void] = [
+    static let harnesses: [String: @Sendable ([UInt8]) -> Void] = [
         "FuzzMetadata": FuzzHarness.metadata,
         "FuzzCodecChain": FuzzHarness.codecChain,
         "FuzzShardIndex": FuzzHarness.shardIndex,

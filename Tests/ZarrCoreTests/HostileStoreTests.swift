@@ -194,7 +194,7 @@ final class HostileStoreTests: XCTestCase {
     func testTemporariesAreSkippedByListings() throws {
         let store = FilesystemStore(root: directory, durable: false)
         try store.set("a/0", [1])
-        FileManager.default.createFile(atPath: directory + "/a/.0.1234.partial", contents: Data([9]))
+        _ = FileManager.default.createFile(atPath: directory + "/a/.0.1234.partial", contents: Data([9]))
         XCTAssertEqual(try store.list(prefix: ""), ["a/0"])
         XCTAssertEqual(try store.listDir("a/").keys, ["0"])
     }

@@ -48,7 +48,7 @@ final class StoreTests: XCTestCase {
     func testSymlinkLoopDoesNotHangListing() throws {
         try FileManager.default.createDirectory(atPath: directory + "/d", withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: directory + "/d/loop", withDestinationPath: directory + "/d")
-        FileManager.default.createFile(atPath: directory + "/d/f", contents: Data([1]))
+        _ = FileManager.default.createFile(atPath: directory + "/d/f", contents: Data([1]))
         let keys = try FilesystemStore(root: directory).list(prefix: "")
         XCTAssertTrue(keys.contains("d/f"))
         XCTAssertLessThan(keys.count, 10)

@@ -123,7 +123,7 @@ public struct Validator {
 }
 
 /// Collects findings from several threads, at most `cap` per rule (then a count of the rest).
-final class FindingSink: @unchecked Sendable {
+final class FindingSink: @unchecked Sendable {  // all state is guarded by `lock`
     private let lock = NSLock()
     private var findings: [Finding] = []
     private var counts: [String: Int] = [:]

@@ -6,10 +6,10 @@ import Foundation
 /// tensorstore, `n5_default`), or reversed, as z5py and zarr-python 2 present it (N5-24).
 public enum N5Axes: String, Sendable, CaseIterable { case native, reversed }
 
-public final class ZarrArray: @unchecked Sendable {
+public final class ZarrArray: Sendable {
     public let store: any ReadableStore
     public let path: String
-    public private(set) var metadata: ArrayMetadata
+    public let metadata: ArrayMetadata
     let spec: ArraySpec
     let registry: CodecRegistry
 

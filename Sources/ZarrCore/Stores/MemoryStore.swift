@@ -1,7 +1,7 @@
 import Foundation
 
 /// An in-memory store, safe to use from several threads.
-public final class MemoryStore: Store, @unchecked Sendable {
+public final class MemoryStore: Store, @unchecked Sendable {  // `values` is guarded by `lock`
     private var values: [String: [UInt8]] = [:]
     private let lock = NSLock()
 

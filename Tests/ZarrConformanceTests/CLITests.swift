@@ -10,21 +10,22 @@ final class CLITests: XCTestCase {
     func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) { try runCLI(args) }
 }
 
-/// Runs the built `zarr-conformance` binary: exit status, stdout, stderr.
-func runCLI(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
-    var binary: String {
-        var dir = Bundle.main.bundleURL
-        if dir.pathExtension == "xctest" { dir = dir.deletingLastPathComponent() }
-        return dir.appendingPathComponent("zarr-conformance").path
-    }
-    return try runProcess(binary, args)
+/// The built `zarr-conformance` binary, next to the test bundle.
+var builtBinary: String {
+    var dir = Bundle.main.bundleURL
+    if dir.pathExtension == "xctest" { dir = dir.deletingLastPathComponent() }
+    return dir.appendingPathComponent("zarr-conformance").path
 }
 
-/// Runs a program to completion: exit status, stdout, stderr.
-func runProcess(_ executable: String, _ args: [String]) throws -> (status: Int32, out: String, err: String) {
+/// Runs the built `zarr-conformance` binary: exit status, stdout, stderr.
+func runCLI(_ args: [String]) throws -> (status: Int32, out: String, err: String) { try runProcess(builtBinary, args) }
+
+/// Runs a program to completion (in `environment` when given): exit status, stdout, stderr.
+func runProcess(_ executable: String, _ args: [String], environment: [String: String]? = nil) throws -> (status: Int32, out: String, err: String) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: executable)
     p.arguments = args
+    if let environment { p.environment = environment }
     let out = Pipe(), err = Pipe()
     p.standardOutput = out
     p.standardError = err

@@ -37,9 +37,7 @@ final class CLIUsabilityTests: XCTestCase {
     func testRunOutsideTheRepositoryIsAUsageError() throws {
         let elsewhere = try temporaryDirectory()
         let p = Process()
-        var binary = Bundle.main.bundleURL
-        if binary.pathExtension == "xctest" { binary = binary.deletingLastPathComponent() }
-        p.executableURL = binary.appendingPathComponent("zarr-conformance")
+        p.executableURL = URL(fileURLWithPath: builtBinary)
         p.arguments = ["run", "--no-peers"]
         p.currentDirectoryURL = URL(fileURLWithPath: elsewhere)
         let err = Pipe()
@@ -121,24 +119,9 @@ final class CLIUsabilityTests: XCTestCase {
 
 /// The GitHub Action's and the pre-commit hook's scripts, run locally with the built binary.
 extension CLIUsabilityTests {
-    var binary: String {
-        var dir = Bundle.main.bundleURL
-        if dir.pathExtension == "xctest" { dir = dir.deletingLastPathComponent() }
-        return dir.appendingPathComponent("zarr-conformance").path
-    }
-
     func script(_ name: String, _ args: [String], env: [String: String]) throws -> (status: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/bash")
-        p.arguments = [FixtureTests.root + "/scripts/" + name] + args
-        p.environment = ["PATH": "/usr/bin:/bin", "ZARR_CONFORMANCE": binary].merging(env) { $1 }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        try runProcess("/bin/bash", [FixtureTests.root + "/scripts/" + name] + args,
+                       environment: ["PATH": "/usr/bin:/bin", "ZARR_CONFORMANCE": builtBinary].merging(env) { $1 })
     }
 
     func testActionScriptWritesSARIFAndJUnitAndGates() throws {
@@ -174,7 +157,7 @@ extension CLIUsabilityTests {
 extension CLIUsabilityTests {
     func testMakeInstallPutsTheBinaryUnderThePrefix() throws {
         let prefix = try temporaryDirectory() + "/prefix"
-        let configuration = URL(fileURLWithPath: binary).deletingLastPathComponent().lastPathComponent  // debug or release
+        let configuration = URL(fileURLWithPath: builtBinary).deletingLastPathComponent().lastPathComponent  // debug or release
         let make = try runProcess("/usr/bin/make", ["-s", "-C", FixtureTests.root, "install-files", "PREFIX=\(prefix)", "CONFIGURATION=\(configuration)"])
         XCTAssertEqual(make.status, 0, make.err)
         let installed = try runProcess(prefix + "/bin/zarr-conformance", ["--version"])

@@ -44,12 +44,6 @@ final class ReadOnlyTests: XCTestCase {
         return CanonicalDigest.sha256 { iterator.next() }
     }
 
-    var binary: String {
-        var dir = Bundle.main.bundleURL
-        if dir.pathExtension == "xctest" { dir = dir.deletingLastPathComponent() }
-        return dir.appendingPathComponent("zarr-conformance").path
-    }
-
     func testNoCommandWritesToAReadOnlyStore() throws {
         root = NSTemporaryDirectory() + "readonly-\(UUID().uuidString)"
         let fm = FileManager.default
@@ -64,7 +58,7 @@ final class ReadOnlyTests: XCTestCase {
         for folder in ["catalog", "cases"] { try fm.copyItem(atPath: FixtureTests.vectors + "/" + folder, toPath: root + "/vectors/" + folder) }
         // The unprivileged user runs a copy of the binary inside the tree: the checkout it was built
         // in may sit below a directory that user cannot enter (a CI clone under /root).
-        try fm.copyItem(atPath: binary, toPath: root + "/zarr-conformance")
+        try fm.copyItem(atPath: builtBinary, toPath: root + "/zarr-conformance")
         unprivilegedBinary = root + "/zarr-conformance"
         XCTAssertEqual(try runProcess("/bin/chmod", ["-R", "a-w", root]).status, 0)
         let manifestFile = NSTemporaryDirectory() + "readonly-manifest-\(UUID().uuidString).json"
@@ -102,6 +96,6 @@ final class ReadOnlyTests: XCTestCase {
     }
 
     func run(_ args: [String], _ unprivileged: Bool) throws -> (status: Int32, out: String, err: String) {
-        unprivileged ? try runProcess("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", unprivilegedBinary] + args) : try runProcess(binary, args)
+        unprivileged ? try runProcess("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", unprivilegedBinary] + args) : try runProcess(builtBinary, args)
     }
 }

@@ -123,11 +123,20 @@ struct ArraySpec: Sendable {
             skipsEmptyChunks = false
             try ArrayMetadataV2.checkChunkSize(block, type)
         }
+        if case .regular(let g) = grid {
+            uniformMaxStoredSize = codecs.maxStoredSize(ChunkRepresentation(shape: g.chunkShape, dataType: dataType, fillValue: fillValue))
+        }
     }
+
+    /// The bound on every stored chunk when all chunks have one shape, computed once.
+    private var uniformMaxStoredSize: Int?
 
     func representation(_ indices: [Int]) -> ChunkRepresentation {
         ChunkRepresentation(shape: grid.chunkShape(indices), dataType: dataType, fillValue: fillValue)
     }
+
+    /// The most bytes the stored chunk at `indices` may take (see `CodecChain.maxStoredSize`).
+    func maxStoredSize(_ rep: ChunkRepresentation) -> Int { uniformMaxStoredSize ?? codecs.maxStoredSize(rep) }
 
     /// The sharding codec, when shards can be read partially (nothing before or after it).
     var partialSharding: ShardingCodec? {

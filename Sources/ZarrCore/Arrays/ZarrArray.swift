@@ -101,7 +101,7 @@ public final class ZarrArray: Sendable {
     /// Decodes one chunk; nil when the key is absent (it then reads as the fill value, V2-52).
     public func readChunk(_ indices: [Int]) throws -> ChunkData? {
         let key = chunkKey(indices), rep = spec.representation(indices)
-        guard let bytes = try store.get(key, range: .all, limit: spec.codecs.maxStoredSize(rep)) else { return nil }
+        guard let bytes = try store.get(key, range: .all, limit: spec.maxStoredSize(rep)) else { return nil }
         return try withKey(key) { try spec.codecs.decode(bytes, rep) }
     }
 

@@ -221,3 +221,19 @@ def cross_check(cases, venv, peer, label):
         else:
             result["error"] = a["error"].replace(ROOT + "/", "")[:200]
         c["expected"].setdefault("cross_check", []).append(result)
+
+
+def save_n5(w):
+    """Saves N5 cases after the N5 readers of both venvs (zarr-python 2's N5Store, z5py) read them."""
+    cross_check(w.cases, "v2", "zarr-python-2", "zarr-python-2.18.7")
+    cross_check(w.cases, "v3", "z5py", "z5py-3.0.2")
+    w.save()
+
+
+def run_for_venv(for_zarr_2, *for_zarr_3):
+    """Runs the writers of the venv this script runs in: zarr-python 2's, or the others'."""
+    if version("zarr").startswith("2."):
+        for_zarr_2()
+    else:
+        for write in for_zarr_3:
+            write()

@@ -14,7 +14,7 @@ public enum OurReader {
         do {
             let store = FilesystemStore(root: root)
             // As every peer reads a case (`root[node]`): the store's root group first, then the node.
-            if !node.isEmpty, try store.get(".zgroup") != nil || store.get("zarr.json") != nil {
+            if !node.isEmpty, try store.get(MetadataKey.zgroup) != nil || store.get(MetadataKey.zarrJSON) != nil {
                 _ = try ZarrNode.open(store: store, consolidated: consolidated, zarrFormat: ZarrFormat(caseFormat: format))
             }
             guard case .array(let array) = try ZarrNode.open(store: store, path: node, consolidated: consolidated,
@@ -79,23 +79,20 @@ public enum OurWriter {
         }
         let prefix = c.node.isEmpty ? "" : c.node + "/"
         let present = Set(try source.list(prefix: prefix))
-        let metadataNames: Set<String> = [".zarray", ".zattrs", ".zgroup", "zarr.json", "attributes.json"]
+        let metadataNames: Set<String> = [MetadataKey.zarray, MetadataKey.zattrs, MetadataKey.zgroup, MetadataKey.zarrJSON, MetadataKey.n5Attributes]
         for key in try target.list(prefix: prefix) where !present.contains(key) && !metadataNames.contains(String(key.split(separator: "/").last ?? "")) {
             try target.erase(key)
         }
         if c.consolidated {
-            if array.metadata.format == "v3" { try ConsolidatedV3.write(store: target) } else { try ConsolidatedV2.write(store: target) }
+            if array.metadata.format == .v3 { try ConsolidatedV3.write(store: target) } else { try ConsolidatedV2.write(store: target) }
         }
     }
 }
 
 extension ZarrFormat {
-    /// The Zarr format a catalog case names (`v2`, `v3`); nil for N5 and anything else.
+    /// The Zarr format a catalog case names (`v2`, `v3`); nil for N5 (found by its own metadata) and anything else.
     init?(caseFormat: String?) {
-        switch caseFormat {
-        case "v2": self = .v2
-        case "v3": self = .v3
-        default: return nil
-        }
+        guard let format = caseFormat.flatMap(ZarrFormat.init(rawValue:)), format != .n5 else { return nil }
+        self = format
     }
 }

@@ -62,9 +62,9 @@ public struct Proposal: Sendable {
     var metadataKey: String {
         let prefix = node.isEmpty ? "" : node + "/"
         switch format {
-        case "v2": return prefix + ".zarray"
-        case "v3": return prefix + "zarr.json"
-        default: return prefix + "attributes.json"
+        case "v2": return prefix + MetadataKey.zarray
+        case "v3": return prefix + MetadataKey.zarrJSON
+        default: return prefix + MetadataKey.n5Attributes
         }
     }
 
@@ -75,7 +75,7 @@ public struct Proposal: Sendable {
         try fm.createDirectory(atPath: root, withIntermediateDirectories: true)
         let store = FilesystemStore(root: root, durable: false)  // scratch, rewritten every run
         try store.set(metadataKey, metadata.bytes())
-        if format == "v3", !node.isEmpty { try ZarrGroup.ensureAncestors(store: store, of: node, format: "v3") }
+        if format == "v3", !node.isEmpty { try ZarrGroup.ensureAncestors(store: store, of: node, format: .v3) }
         var expectation: Case.Expectation
         let outcome = expected["outcome"]?.stringValue ?? "read"
         if outcome == "refuse" {

@@ -7,6 +7,8 @@
 // in order, to build the corpora with the right selector byte. Append new cases at the end:
 // a case's position is its selector, and saved crash inputs in Vectors/fuzz-crashes/ depend on it.
 
+import ZarrCore
+
 extension FuzzHarness {
     struct Case: Sendable {
         /// The fixture array the document was taken from, relative to Vectors/fixtures/ ("": hand-written).
@@ -18,9 +20,9 @@ extension FuzzHarness {
 
         /// The metadata key at the store's root, from the document's format.
         var key: String {
-            document.contains(#""zarr_format":2"#) ? ".zarray" : document.contains(#""zarr_format":3"#) ? "zarr.json" : "attributes.json"
+            document.contains(#""zarr_format":2"#) ? MetadataKey.zarray : document.contains(#""zarr_format":3"#) ? MetadataKey.zarrJSON : MetadataKey.n5Attributes
         }
-        var isN5: Bool { key == "attributes.json" }
+        var isN5: Bool { key == MetadataKey.n5Attributes }
     }
 
     /// codecChain: selector byte → metadata (each from the named fixture, its shape cut to one chunk).

@@ -48,11 +48,11 @@ public enum FuzzHarness {
             _ = m.json.serialized()
             _ = try? m.compressionCodec()
         }
-        for key in [".zarray", ".zgroup", ConsolidatedV2.key, "zarr.json", "attributes.json"] {
+        for key in [MetadataKey.zarray, MetadataKey.zgroup, ConsolidatedV2.key, MetadataKey.zarrJSON, MetadataKey.n5Attributes] {
             let store = MemoryStore()
             guard (try? store.set(key, data)) != nil else { continue }
             if key == ConsolidatedV2.key { _ = try? ConsolidatedV2.read(store: store) }
-            explore(store, salt: data.count, consolidated: key == ConsolidatedV2.key || key == "zarr.json")
+            explore(store, salt: data.count, consolidated: key == ConsolidatedV2.key || key == MetadataKey.zarrJSON)
         }
     }
 
@@ -99,7 +99,7 @@ public enum FuzzHarness {
     public static func arrayRead(_ data: [UInt8]) {
         let store = MemoryStore()
         for entry in unarchive(data).prefix(maxArchiveEntries) { try? store.set(entry.key, entry.value) }
-        let consolidated = (try? store.get(ConsolidatedV2.key)) != nil || (try? store.get("zarr.json")) != nil
+        let consolidated = (try? store.get(ConsolidatedV2.key)) != nil || (try? store.get(MetadataKey.zarrJSON)) != nil
         explore(store, salt: data.count, consolidated: consolidated)
     }
 
@@ -143,14 +143,14 @@ public enum FuzzHarness {
 
     // MARK: - Shared exploration
 
-    static let metadataNames: Set<String> = [".zarray", ".zgroup", ".zattrs", ConsolidatedV2.key, "zarr.json", "attributes.json"]
+    static let metadataNames: Set<String> = [MetadataKey.zarray, MetadataKey.zgroup, MetadataKey.zattrs, ConsolidatedV2.key, MetadataKey.zarrJSON, MetadataKey.n5Attributes]
 
     /// Opens the root (plain and, when asked, consolidated; N5 in both axis orders), walks what
     /// it lists, then opens every node that has a metadata key, whether listed or not.
     static func explore(_ store: MemoryStore, salt: Int, consolidated tryConsolidated: Bool) {
         var budget = maxNodes
         let keys = (try? store.list(prefix: "")) ?? []
-        let axes: [N5Axes] = keys.contains { $0 == "attributes.json" || $0.hasSuffix("/attributes.json") } ? N5Axes.allCases : [.native]
+        let axes: [N5Axes] = keys.contains { $0 == MetadataKey.n5Attributes || $0.hasSuffix("/attributes.json") } ? N5Axes.allCases : [.native]
         for consolidated in tryConsolidated ? [false, true] : [false] {
             for a in axes {
                 guard let node = try? ZarrNode.open(store: store, path: "", consolidated: consolidated, n5Axes: a) else { continue }

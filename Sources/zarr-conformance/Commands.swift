@@ -104,7 +104,7 @@ struct Digest: ParsableCommand {
             let result = try CanonicalDigest.compute(array)
             return .object(JSONObject([
                 ("sha256", .string(result.sha256)), ("shape", .array(array.shape.map { .int($0) })),
-                ("data_type", NodeInfo.dataTypeJSON(array)), ("format", .string(array.metadata.format)),
+                ("data_type", NodeInfo.dataTypeJSON(array)), ("format", .string(array.metadata.format.rawValue)),
                 ("elements", .int(result.elementCount)),
             ]))
         }
@@ -138,4 +138,11 @@ struct Cat: ParsableCommand {
 }
 
 extension N5Axes: ExpressibleByArgument {}
-extension ZarrFormat: ExpressibleByArgument {}
+/// `--zarr-format 2`, `3` (as zarr-python spells it) or `v2`, `v3`.
+extension ZarrFormat: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let format = ZarrFormat(rawValue: argument.hasPrefix("v") ? argument : "v" + argument), format != .n5 else { return nil }
+        self = format
+    }
+    public static var allValueStrings: [String] { ["2", "3"] }
+}

@@ -149,21 +149,21 @@ final class InteropTests: XCTestCase {
         let store = try dualStore()
         var warnings: [String] = []
         guard case .array(let v3) = try ZarrNode.open(store: store, path: "a", warn: { warnings.append($0) }) else { return XCTFail("not an array") }
-        XCTAssertEqual(v3.metadata.format, "v3")
+        XCTAssertEqual(v3.metadata.format, .v3)
         XCTAssertEqual(try v3.read(), .fixed([1, 0, 0, 0, 1, 0, 0, 0]), "the v3 fill")
         XCTAssertEqual(warnings, ["'a' has both zarr.json and .zarray; reading zarr.json (Zarr v3), as zarr-python 3 does (--zarr-format 2 reads the v2 metadata)"])
         warnings = []
         guard case .array(let v2) = try ZarrNode.open(store: store, path: "a", zarrFormat: .v2, warn: { warnings.append($0) }) else { return XCTFail("not an array") }
-        XCTAssertEqual(v2.metadata.format, "v2")
+        XCTAssertEqual(v2.metadata.format, .v2)
         XCTAssertEqual(try v2.read(), .fixed([2, 0, 0, 0, 2, 0, 0, 0]), "the v2 fill")
         guard case .group(let g) = try ZarrNode.open(store: store, zarrFormat: .v2, warn: { warnings.append($0) }) else { return XCTFail("not a group") }
-        XCTAssertEqual(g.format, "v2")
+        XCTAssertEqual(g.format, .v2)
         XCTAssertEqual(warnings, [], "a format chosen by the caller is not warned about")
         guard case .group(let root) = try ZarrNode.open(store: store, warn: { warnings.append($0) }) else { return XCTFail("not a group") }
-        XCTAssertEqual(root.format, "v3")
+        XCTAssertEqual(root.format, .v3)
         XCTAssertEqual(warnings.count, 1)
         XCTAssertTrue(warnings[0].hasPrefix("the root has both zarr.json and .zgroup"), warnings[0])
-        XCTAssertEqual(try ZarrArray.open(store: store, path: "a", zarrFormat: .v2).metadata.format, "v2")
+        XCTAssertEqual(try ZarrArray.open(store: store, path: "a", zarrFormat: .v2).metadata.format, .v2)
 
         // A format that is not there is an error naming the key; .zarray with .zgroup stays an error.
         try store.erase("a/.zarray")

@@ -165,7 +165,7 @@ final class N5Tests: XCTestCase {
         XCTAssertEqual(try store.getJSON("attributes.json")?["n5"], "4.0.0")
         try store.set("a/attributes.json", Array(#"{"note":"x"}"#.utf8))
         guard case .group(let g) = try ZarrNode.open(store: store, path: "a") else { return XCTFail("not a group") }
-        XCTAssertEqual(g.format, "n5")
+        XCTAssertEqual(g.format, .n5)
         XCTAssertEqual(try g.members().map(\.name), ["b"])
     }
 }

@@ -5,7 +5,7 @@ final class V3CodecTests: XCTestCase {
     func chain(_ codecs: JSON, _ type: JSON, shape: [Int] = [4], fill: JSON = 0) throws -> (CodecChain, ChunkRepresentation) {
         let t = try V3DataType.parse(type)
         let rep = ChunkRepresentation(shape: shape, dataType: t.dataType, fillValue: try FillValue.parseV3(fill, type: t))
-        return (try CodecRegistry.standard.makeV3Chain(codecs.arrayValue ?? [], decoded: rep), rep)
+        return (try CodecRegistry.standard.makeChain(codecs.arrayValue ?? [], decoded: rep), rep)
     }
 
     let le: JSON = ["name": "bytes", "configuration": ["endian": "little"]]

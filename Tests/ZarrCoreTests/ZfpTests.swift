@@ -9,7 +9,7 @@ final class ZfpTests: XCTestCase {
     }
 
     func chain(_ configuration: JSON, _ type: DataType, shape: [Int]) throws -> CodecChain {
-        try CodecRegistry.standard.makeV3Chain([["name": "zfp", "configuration": configuration]], decoded: rep(shape, type))
+        try CodecRegistry.standard.makeChain([["name": "zfp", "configuration": configuration]], decoded: rep(shape, type))
     }
 
     /// A smooth field of `count` values as canonical little-endian bytes of `type`.
@@ -166,7 +166,7 @@ final class ZfpTests: XCTestCase {
             let json = try JSON.parse(Array(try XCTUnwrap(FileManager.default.contents(atPath: root + "/" + metadata))))
             let codec: any ArrayToBytesCodec
             if key.hasPrefix("data/c") {
-                codec = try XCTUnwrap(try CodecRegistry.standard.makeV3Chain(try XCTUnwrap(json["codecs"]?.arrayValue), decoded: rep(shape, type)).arrayToBytes)
+                codec = try XCTUnwrap(try CodecRegistry.standard.makeChain(try XCTUnwrap(json["codecs"]?.arrayValue), decoded: rep(shape, type)).arrayToBytes)
             } else {
                 let object = try XCTUnwrap(json["compressor"]?.objectValue)
                 codec = try ZfpyCodec(CodecConfiguration(codec: "zfpy", object: object), dataType: type)

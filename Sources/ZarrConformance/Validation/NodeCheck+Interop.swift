@@ -5,7 +5,7 @@ import ZarrCore
 extension NodeCheck {
     /// Which metadata each reader takes, and whether the two documents describe the same array.
     func dualFormatMessage(_ v3: ZarrArray?) -> String {
-        let v2Name = has(".zarray") ? ".zarray" : ".zgroup"
+        let v2Name = has(MetadataKey.zarray) ? MetadataKey.zarray : MetadataKey.zgroup
         var message = "holds zarr.json and \(v2Name): zarr-python 3, zarrs, z5py and this implementation read zarr.json (zarr-python 3 warns; "
             + "`--zarr-format 2` reads \(v2Name)), zarr-python 2 and tensorstore's zarr driver read \(v2Name)"
         if let v3, let v2 = alternateV2Array() {
@@ -22,7 +22,7 @@ extension NodeCheck {
 
     /// The array as its v2 metadata describes it, where a directory holds both formats.
     func alternateV2Array() -> ZarrArray? {
-        guard has("zarr.json"), has(".zarray") else { return nil }
+        guard has(MetadataKey.zarrJSON), has(MetadataKey.zarray) else { return nil }
         return try? ZarrArray.open(store: store, path: directory, zarrFormat: .v2)
     }
 

@@ -6,7 +6,7 @@ extension NodeCheck {
     /// V3-110 / V31-05: the node's own name (its ancestors are nodes of their own).
     func checkV3Name() {
         guard let name = directory.split(separator: "/").last.map(String.init), let why = NodePath.v3NameProblem(name) else { return }
-        add(name == "zarr.json" ? "structure.v3.node-name-zarr-json" : "structure.v3.node-name", prefix + "zarr.json", "the node's name '\(name)' \(why)")
+        add(name == MetadataKey.zarrJSON ? "structure.v3.node-name-zarr-json" : "structure.v3.node-name", prefix + MetadataKey.zarrJSON, "the node's name '\(name)' \(why)")
     }
 
     /// V31-07: Zarr 3.0 takes chunk_grid, chunk_key_encoding and codecs as {name, configuration}

@@ -12,7 +12,7 @@ struct NodeCheck {
     func has(_ name: String) -> Bool { walk.has(directory, name) }
     func add(_ rule: String, _ key: String, _ message: String) { sink.add(Finding(rule, key, message, format: format)) }
     /// The node's format, as readers pick it (zarr.json first).
-    var format: String? { has("zarr.json") ? "v3" : has(".zarray") || has(".zgroup") ? "v2" : has("attributes.json") ? "n5" : nil }
+    var format: ZarrFormat? { ZarrFormat.preferred(present: has) }
 
     func json(_ key: String, rule: String) -> JSON? {
         do {
@@ -34,33 +34,33 @@ struct NodeCheck {
 
     /// Checks the node; returns the array when its metadata is valid (its chunks are checked next).
     func run() -> ZarrArray? {
-        let v2 = has(".zarray") || has(".zgroup"), v3 = has("zarr.json")
-        if has(".zarray") && has(".zgroup") {
-            add("structure.markers.conflict", prefix, "holds " + [".zarray", ".zgroup", "zarr.json"].filter(has).joined(separator: " and "))
+        let v2 = has(MetadataKey.zarray) || has(MetadataKey.zgroup), v3 = has(MetadataKey.zarrJSON)
+        if has(MetadataKey.zarray) && has(MetadataKey.zgroup) {
+            add("structure.markers.conflict", prefix, "holds " + [MetadataKey.zarray, MetadataKey.zgroup, MetadataKey.zarrJSON].filter(has).joined(separator: " and "))
             return nil
         }
-        if has(".zmetadata") { checkConsolidatedV2() }
-        if has(".zattrs") { _ = json(prefix + ".zattrs", rule: "v2.metadata.json") }
+        if has(MetadataKey.zmetadata) { checkConsolidatedV2() }
+        if has(MetadataKey.zattrs) { _ = json(prefix + MetadataKey.zattrs, rule: "v2.metadata.json") }
         if v3 && v2 {
             // Both formats, as zarrs writes on purpose: readers that detect the format pick zarr.json.
             let array = checkV3()
-            if has(".zarray") { _ = checkV2Array() } else { checkV2Group() }
+            if has(MetadataKey.zarray) { _ = checkV2Array() } else { checkV2Group() }
             add("structure.markers.dual-format", prefix.isEmpty ? "." : prefix, dualFormatMessage(array))
             return array
         }
         if v3 { return checkV3() }
-        if has(".zgroup") { checkV2Group(); return nil }
-        if has(".zarray") { return checkV2Array() }
-        if has("attributes.json") { return checkN5() }
+        if has(MetadataKey.zgroup) { checkV2Group(); return nil }
+        if has(MetadataKey.zarray) { return checkV2Array() }
+        if has(MetadataKey.n5Attributes) { return checkN5() }
         return nil
     }
 
     // MARK: v2
 
     func checkV2Array() -> ZarrArray? {
-        let key = prefix + ".zarray"
+        let key = prefix + MetadataKey.zarray
         guard let doc = json(key, rule: "v2.metadata.json") else { return nil }
-        for a in ancestors where !walk.has(a, ".zgroup") {
+        for a in ancestors where !walk.has(a, MetadataKey.zgroup) {
             add("structure.v2.ancestor-missing", a.isEmpty ? "." : a, "ancestor of \(directory) has no .zgroup")
         }
         if let c = doc["compressor"], c["id"]?.stringValue == "zstd", c["checksum"] != nil {
@@ -76,34 +76,14 @@ struct NodeCheck {
             add("producer.zarr-python-2.fill-value-zero", key, "fill_value 0 for dtype \(dtype), as zarr-python 2 wrote it: \(readers)")
         }
         do { return try ZarrArray.open(store: store, path: directory, zarrFormat: .v2) } catch let e as ZarrError {
-            add(Self.ruleV2(e), key, e.description)
-            reportFurtherProblems(doc, key: key, first: e, repairs: Self.repairsV2, rule: Self.ruleV2)
+            add(Diagnosis.rule(e, .metadata(.v2)), key, e.description)
+            reportFurtherProblems(doc, key: key, first: e, repairs: Self.repairsV2, rule: { Diagnosis.rule($0, .metadata(.v2)) })
         } catch { add("v2.metadata.invalid", key, "\(error)") }
         return nil
     }
 
-    static func ruleV2(_ e: ZarrError) -> String {
-        let m = e.message
-        if m.contains("invalid JSON") { return "v2.metadata.json" }
-        if m.contains("required member") { return "v2.metadata.required" }
-        if m.contains("pickle") { return "v2.codec.pickle" }
-        if m.contains("unknown codec id") { return "v2.codec.unknown" }
-        if m.contains("object codec") { return "v2.object.no-codec" }
-        switch e.field {
-        case "zarr_format": return "v2.zarr-format"
-        case "shape", "chunks": return "v2.shape.invalid"
-        case "dtype": return "v2.dtype.invalid"
-        case "compressor": return "v2.compressor.invalid"
-        case "filters": return "v2.filters.invalid"
-        case "order": return "v2.order.invalid"
-        case "dimension_separator": return "v2.dimension-separator.invalid"
-        case "fill_value": return "v2.fill-value.invalid"
-        default: return "v2.metadata.invalid"
-        }
-    }
-
     func checkV2Group() {
-        let key = prefix + ".zgroup"
+        let key = prefix + MetadataKey.zgroup
         guard let doc = json(key, rule: "v2.metadata.json") else { return }
         if doc["zarr_format"]?.int64Value != 2 { add("v2.group.invalid", key, "zarr_format is not 2") }
         let extra = (doc.objectValue?.keys ?? []).filter { $0 != "zarr_format" }
@@ -114,14 +94,13 @@ struct NodeCheck {
         let key = prefix + ConsolidatedV2.key
         let documents: [String: JSON]
         do { documents = try ConsolidatedV2.read(store: store, path: directory) ?? [:] } catch let e as ZarrError {
-            add(e.message.contains("segment") || e.message.contains("is not a .zgroup") || e.kind == .invalidArgument ? "consolidated.path-invalid" : "consolidated.invalid",
-                key, e.description)
+            add(Diagnosis.rule(e, .consolidated), key, e.description)
             return
         } catch { add("consolidated.invalid", key, "\(error)"); return }
         // zarr-python 3 writes an inline `consolidated_metadata` member into the .zgroup entries
         // of nested groups that the groups' own .zgroup files lack: not a stale entry.
         func comparable(_ k: String, _ doc: JSON?) -> JSON? {
-            guard k.hasSuffix(".zgroup"), var o = doc?.objectValue else { return doc }
+            guard k.hasSuffix(MetadataKey.zgroup), var o = doc?.objectValue else { return doc }
             o["consolidated_metadata"] = nil
             return .object(o)
         }
@@ -130,7 +109,7 @@ struct NodeCheck {
             if actual == nil { add("consolidated.stale", key, "lists \(k), which the store does not hold") }
             else if comparable(k, actual) != comparable(k, doc) { add("consolidated.stale", key, "its \(k) differs from the store's") }
         }
-        for file in walk.files where file.hasPrefix(prefix) && [".zarray", ".zgroup", ".zattrs"].contains((file as NSString).lastPathComponent) {
+        for file in walk.files where file.hasPrefix(prefix) && [MetadataKey.zarray, MetadataKey.zgroup, MetadataKey.zattrs].contains((file as NSString).lastPathComponent) {
             if documents[String(file.dropFirst(prefix.count))] == nil { add("consolidated.stale", key, "does not list \(file)") }
         }
     }
@@ -138,9 +117,9 @@ struct NodeCheck {
     // MARK: v3
 
     func checkV3() -> ZarrArray? {
-        let key = prefix + "zarr.json"
+        let key = prefix + MetadataKey.zarrJSON
         guard let doc = json(key, rule: "v3.metadata.json") else { return nil }
-        for a in ancestors where !walk.has(a, "zarr.json") {
+        for a in ancestors where !walk.has(a, MetadataKey.zarrJSON) {
             add("structure.v3.ancestor-missing", a.isEmpty ? "." : a, "ancestor of \(directory) has no zarr.json")
         }
         if let name = doc["data_type"]?.stringValue ?? doc["data_type"]?["name"]?.stringValue {
@@ -157,8 +136,8 @@ struct NodeCheck {
             checkRoundingTie(doc, key: key)
             do { return try ZarrArray.open(store: store, path: directory, zarrFormat: .v3) } catch let e as ZarrError {
                 if e.field == "node_name" { return nil }  // checkV3Name reported it
-                add(Self.ruleV3(e), key, e.description)
-                reportFurtherProblems(doc, key: key, first: e, repairs: Self.repairsV3, rule: Self.ruleV3)
+                add(Diagnosis.rule(e, .metadata(.v3)), key, e.description)
+                reportFurtherProblems(doc, key: key, first: e, repairs: Self.repairsV3, rule: { Diagnosis.rule($0, .metadata(.v3)) })
             } catch { add("v3.metadata.invalid", key, "\(error)") }
         case "group":
             do {
@@ -167,38 +146,11 @@ struct NodeCheck {
                 if doc["consolidated_metadata"]?.objectValue != nil, doc["consolidated_metadata"]?["must_understand"] != .bool(false) {
                     add("v3.consolidated.invalid", key, "consolidated_metadata lacks \"must_understand\": false (V31-03: the one member exempt from the extension definition has it)")
                 }
-            } catch let e as ZarrError { add(Self.ruleV3(e), key, e.description) } catch { add("v3.metadata.invalid", key, "\(error)") }
+            } catch let e as ZarrError { add(Diagnosis.rule(e, .metadata(.v3)), key, e.description) } catch { add("v3.metadata.invalid", key, "\(error)") }
         default:
             add("v3.node-type", key, "node_type must be \"array\" or \"group\"")
         }
         return nil
-    }
-
-    static func ruleV3(_ e: ZarrError) -> String {
-        let m = e.message
-        if m.contains("invalid JSON") { return "v3.metadata.json" }
-        if m.contains("required member") { return "v3.metadata.required" }
-        if m.contains("unknown member") && e.codec == nil { return "v3.metadata.unknown-member" }
-        if m.contains("pickle") { return "v3.codecs.pickle" }
-        if e.field == "storage_transformers" { return "v3.storage-transformer" }
-        if e.codec == "chunk_key_encoding" { return "v3.chunk-key-encoding.invalid" }  // a member of its configuration
-        if e.codec == "chunk_grid" { return "v3.chunk-grid.invalid" }
-        if m.contains("is not registered in zarr-extensions") { return "v3.extension.not-registered" }
-        if m.contains("unknown codec") { return "v3.codecs.unknown" }
-        switch e.field {
-        case "zarr_format": return "v3.zarr-format"
-        case "node_type": return "v3.node-type"
-        case "shape": return "v3.shape.invalid"
-        case "data_type": return "v3.data-type.invalid"
-        case "chunk_grid", "chunks": return "v3.chunk-grid.invalid"
-        case "chunk_key_encoding": return "v3.chunk-key-encoding.invalid"
-        case "fill_value": return "v3.fill-value.invalid"
-        case "storage_transformers": return "v3.storage-transformer"
-        case "dimension_names": return "v3.dimension-names.invalid"
-        case "attributes": return "v3.attributes.invalid"
-        case "consolidated_metadata": return "v3.consolidated.invalid"
-        default: return e.codec != nil || e.field == "codecs" ? "v3.codecs.invalid" : "v3.metadata.invalid"
-        }
     }
 
     func checkConsolidatedV3(_ map: [String: JSON], key: String) {
@@ -208,7 +160,7 @@ struct NodeCheck {
             return .object(o)
         }
         for (k, doc) in map.sorted(by: { $0.key < $1.key }) {
-            let actual = strip(try? store.getJSON(prefix + k + "/zarr.json"))
+            let actual = strip(try? store.getJSON(prefix + k + "/" + MetadataKey.zarrJSON))
             if actual == nil { add("consolidated.stale", key, "lists \(k), which the store does not hold") }
             else if actual != strip(doc) { add("consolidated.stale", key, "its \(k) differs from \(prefix + k)/zarr.json") }
         }
@@ -217,7 +169,7 @@ struct NodeCheck {
     // MARK: N5
 
     func checkN5() -> ZarrArray? {
-        let key = prefix + "attributes.json"
+        let key = prefix + MetadataKey.n5Attributes
         guard let doc = json(key, rule: "n5.attributes.invalid") else { return nil }
         if let version = doc["n5"]?.stringValue, let major = Int(version.split(separator: ".").first ?? ""), major > 4 {
             add("n5.version", key, "n5 version \(version) is newer than 4.x")
@@ -229,8 +181,7 @@ struct NodeCheck {
             _ = try attributes.compressionCodec()
             return try ZarrArray.open(store: store, path: directory)
         } catch let e as ZarrError {
-            add(e.field == "dataType" ? "n5.data-type" : e.field == "compression" ? "n5.compression" : e.message.contains("newer") ? "n5.version" : "n5.attributes.invalid",
-                key, e.description)
+            add(Diagnosis.rule(e, .metadata(.n5)), key, e.description)
         } catch { add("n5.attributes.invalid", key, "\(error)") }
         return nil
     }
@@ -252,7 +203,7 @@ struct NodeCheck {
         defer {
             if let example = nestedKeys.first, case .v2(let m) = array.metadata {
                 let declared = m.writesSeparator ? "declares dimension_separator \".\"" : "declares no dimension_separator (V2-18: \".\")"
-                add("structure.v2.nested-keys-undeclared", prefix + ".zarray",
+                add("structure.v2.nested-keys-undeclared", prefix + MetadataKey.zarray,
                     "\(nestedKeys.count) chunk\(nestedKeys.count == 1 ? " is" : "s are") stored under nested keys (\(example)) but .zarray \(declared): "
                     + "readers look for keys such as \(array.chunkKey([Int](repeating: 0, count: grid.count))) and every reader returns only fill values. "
                     + "Fix: add \"dimension_separator\": \"/\" to .zarray")

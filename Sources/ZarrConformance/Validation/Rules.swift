@@ -17,13 +17,13 @@ public struct Rule: Sendable, Hashable {
     /// else "2", "n5" or the selected v3 version, by the rule's format or, for rules of every
     /// format (data, structure), by the format of the node (`format`: v2, v3, n5) or the
     /// checklist id; "all" when none says.
-    func specVersion(selected: SpecVersion, format: String? = nil) -> String {
+    func specVersion(selected: SpecVersion, format: ZarrFormat? = nil) -> String {
         if let versions, versions.count == 1 { return versions[0].rawValue }
         func of(_ format: String) -> String { format == "v2" ? "2" : format == "n5" ? "n5" : selected.rawValue }
         for (prefix, format) in [("v2.", "v2"), ("structure.v2.", "v2"), ("n5.", "n5"), ("v3.", "v3"), ("structure.v3.", "v3")] where id.hasPrefix(prefix) {
             return of(format)
         }
-        if let format { return of(format) }
+        if let format { return of(format.rawValue) }
         if ["V2-", "NC-", "BL-"].contains(where: spec.hasPrefix) { return "2" }
         if spec.hasPrefix("N5-") { return "n5" }
         if ["V3-", "V31-", "BY-", "TR-", "GZ-", "BC-", "CC-", "SH-", "EX-"].contains(where: spec.hasPrefix) { return selected.rawValue }
@@ -164,9 +164,9 @@ public struct Finding: Sendable, Equatable {
     /// The spec version whose rule this finding breaks (see `Rule.specVersion`).
     public var specVersion: String
     /// The format of the node the finding is about, when known (v2, v3, n5).
-    var format: String?
+    var format: ZarrFormat?
 
-    init(_ rule: String, _ path: String, _ message: String, version: SpecVersion = .latest, format: String? = nil) {
+    init(_ rule: String, _ path: String, _ message: String, version: SpecVersion = .latest, format: ZarrFormat? = nil) {
         let r = Rules.rule(rule)
         self.rule = rule
         severity = r.severity

@@ -66,18 +66,18 @@ public struct Validator {
     /// N5-03: the root `attributes.json` of an N5 container holds `"n5": "<version>"`. Readers
     /// go on as N5-Java does (a missing version is 0.0.0), so this is a warning.
     func checkN5Version(store: FilesystemStore, walk: Walk, nodeDirectories: [String], sink: FindingSink) {
-        let zarrMarkers = [".zarray", ".zgroup", "zarr.json"]
-        let isN5 = nodeDirectories.contains { d in walk.has(d, "attributes.json") && !zarrMarkers.contains { walk.has(d, $0) } }
+        let zarrMarkers = [MetadataKey.zarray, MetadataKey.zgroup, MetadataKey.zarrJSON]
+        let isN5 = nodeDirectories.contains { d in walk.has(d, MetadataKey.n5Attributes) && !zarrMarkers.contains { walk.has(d, $0) } }
         guard isN5, !zarrMarkers.contains(where: { walk.has("", $0) }) else { return }
-        guard walk.has("", "attributes.json") else {
-            sink.add(Finding("n5.version.missing", "attributes.json", "the container has no root attributes.json, so no \"n5\" version (N5-03): "
+        guard walk.has("", MetadataKey.n5Attributes) else {
+            sink.add(Finding("n5.version.missing", MetadataKey.n5Attributes, "the container has no root attributes.json, so no \"n5\" version (N5-03): "
                              + "N5-Java, tensorstore, zarr-python 2 and this implementation read it as 0.0.0; z5py refuses it. Write {\"n5\": \"4.0.0\"}"))
             return
         }
-        guard let root = try? store.getJSON("attributes.json"), root.objectValue != nil else { return }  // n5.attributes.invalid says why
+        guard let root = try? store.getJSON(MetadataKey.n5Attributes), root.objectValue != nil else { return }  // n5.attributes.invalid says why
         if root["n5"]?.stringValue == nil {
             let what = root["n5"] == nil ? "has no \"n5\" version" : "has an \"n5\" version that is not a string"
-            sink.add(Finding("n5.version.missing", "attributes.json", "the root attributes.json \(what) (N5-03): "
+            sink.add(Finding("n5.version.missing", MetadataKey.n5Attributes, "the root attributes.json \(what) (N5-03): "
                              + "N5-Java, tensorstore, zarr-python 2 and this implementation read it as 0.0.0; z5py refuses the container. Add \"n5\": \"4.0.0\""))
         }
     }
@@ -91,7 +91,7 @@ public struct Validator {
             try? Parallel.forEach(slice.count) { i in
                 let (key, indices) = slice[i]
                 do { _ = try array.readChunk(indices) } catch let e as ZarrError {
-                    sink.add(Finding(Self.dataRule(e), key, e.description, format: array.metadata.format))
+                    sink.add(Finding(Diagnosis.rule(e, .chunk), key, e.description, format: array.metadata.format))
                 } catch {
                     sink.add(Finding("data.chunk.decode", key, "\(error)", format: array.metadata.format))
                 }
@@ -109,17 +109,6 @@ public struct Validator {
         }
     }
 
-    static func dataRule(_ e: ZarrError) -> String {
-        if e.kind == .storage { return "structure.unreadable" }
-        if e.message.contains("it can hold here") { return "data.chunk.size" }
-        if e.codec == "sharding_indexed" && e.message.contains("index") || e.message.hasPrefix("shard") { return "shard.index" }
-        if e.message.contains("checksum") { return "data.checksum" }
-        if e.codec == "n5" { return "n5.block.header" }
-        if e.message.contains("exactly") || e.message.contains("than the expected") || e.message.contains("where") && e.message.contains("expected") {
-            return "data.chunk.size"
-        }
-        return "data.chunk.decode"
-    }
 }
 
 /// Collects findings from several threads, at most `cap` per rule (then a count of the rest).

@@ -16,7 +16,7 @@ struct Walk {
     /// Files per directory ("" for the root).
     private(set) var byDirectory: [String: Set<String>] = [:]
 
-    static let markers: Set<String> = [".zarray", ".zgroup", ".zattrs", ".zmetadata", "zarr.json", "attributes.json"]
+    static let markers: Set<String> = [MetadataKey.zarray, MetadataKey.zgroup, MetadataKey.zattrs, MetadataKey.zmetadata, MetadataKey.zarrJSON, MetadataKey.n5Attributes]
 
     init(root: String, maxDepth: Int, sink: FindingSink) {
         self.root = root

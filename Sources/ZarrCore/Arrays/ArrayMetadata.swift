@@ -5,11 +5,11 @@ public enum ArrayMetadata: Equatable, Sendable {
     /// An N5 dataset, seen in N5's own axis order or, `reversed`, as z5py and zarr-python 2 see it.
     case n5(DatasetAttributesN5, reversed: Bool)
 
-    public var format: String {
+    public var format: ZarrFormat {
         switch self {
-        case .v2: return "v2"
-        case .v3: return "v3"
-        case .n5: return "n5"
+        case .v2: return .v2
+        case .v3: return .v3
+        case .n5: return .n5
         }
     }
 
@@ -43,9 +43,9 @@ public enum ArrayMetadata: Equatable, Sendable {
 
     var metadataKeyName: String {
         switch self {
-        case .v2: return ".zarray"
-        case .v3: return "zarr.json"
-        case .n5: return "attributes.json"
+        case .v2: return MetadataKey.zarray
+        case .v3: return MetadataKey.zarrJSON
+        case .n5: return MetadataKey.n5Attributes
         }
     }
 
@@ -106,7 +106,7 @@ struct ArraySpec: Sendable {
             grid = .regular(try RegularGrid(chunkShape: shape.map { _ in 1 }, arrayShape: shape))
             dataType = .bytes
             fillValue = FillValue(bytes: [])
-            codecs = CodecChain(arrayToBytes: N5ObjectBlockCodec(compression: try m.compressionCodec()))
+            codecs = CodecChain(arrayToBytes: N5ObjectBlockCodec(compression: try m.compressionCodec(registry: registry)))
             keyEncoding = reversed ? .n5Reversed : .v2(separator: "/")
             skipsEmptyChunks = false
         case .n5(let m, let reversed):
@@ -118,7 +118,7 @@ struct ArraySpec: Sendable {
             grid = .clipped(try RegularGrid(chunkShape: block, arrayShape: shape), arrayShape: shape)
             dataType = type
             fillValue = .zero(for: type)  // N5-13: missing blocks read as 0
-            codecs = CodecChain(arrayToBytes: N5BlockCodec(compression: try m.compressionCodec(), blockSize: block, reversed: reversed))
+            codecs = CodecChain(arrayToBytes: N5BlockCodec(compression: try m.compressionCodec(registry: registry), blockSize: block, reversed: reversed))
             keyEncoding = reversed ? .n5Reversed : .v2(separator: "/")  // N5-12
             skipsEmptyChunks = false
             try ArrayMetadataV2.checkChunkSize(block, type)

@@ -5,7 +5,7 @@ public enum NodeInfo {
         case .array(let a):
             var o = JSONObject()
             o["node_type"] = "array"
-            o["format"] = .string(a.metadata.format)
+            o["format"] = .string(a.metadata.format.rawValue)
             o["path"] = .string(a.path)
             o["shape"] = .array(a.shape.map { .int($0) })
             o["chunks"] = .array(a.chunkShape.map { .int($0) })
@@ -42,7 +42,7 @@ public enum NodeInfo {
         case .group(let g):
             var o = JSONObject()
             o["node_type"] = "group"
-            o["format"] = .string(g.format)
+            o["format"] = .string(g.format.rawValue)
             o["path"] = .string(g.path)
             o["members"] = .array(try g.members().map { .object(JSONObject([("name", .string($0.name)), ("node_type", .string($0.kind))])) })
             o["attributes"] = .object(try g.attributes)

@@ -21,30 +21,24 @@ public final class ZarrArray: Sendable {
         spec = try withKey(NodePath.prefix(path) + metadata.metadataKeyName) { try ArraySpec(metadata, registry: registry) }
     }
 
-    /// Opens the array at `path`: v3 when a `zarr.json` is there, an N5 dataset when an
-    /// `attributes.json` describes one, v2 otherwise. `zarrFormat` chooses where both
-    /// `zarr.json` and `.zarray` are present (nil: `zarr.json`, as zarr-python 3 reads it).
+    /// Opens the array at `path` in whichever format describes it (see `NodeDocument.find`);
+    /// `zarrFormat` chooses where both `zarr.json` and `.zarray` are present.
     public static func open(store: any ReadableStore, path: String = "", n5Axes: N5Axes = .native, zarrFormat: ZarrFormat? = nil,
                             registry: CodecRegistry = .standard) throws -> ZarrArray {
         let path = try NodePath.normalize(path)
-        let n5Key = NodePath.prefix(path) + "attributes.json"
-        if zarrFormat == nil, try store.get(NodePath.prefix(path) + "zarr.json") == nil, try store.get(NodePath.prefix(path) + ".zarray") == nil,
-           let json = try store.getJSON(n5Key), DatasetAttributesN5.isDataset(json) {
-            try DatasetAttributesN5.checkVersion(store: store)
-            let meta = try withKey(n5Key) { try DatasetAttributesN5.parse(json) }
-            return try ZarrArray(store: store, path: path, metadata: .n5(meta, reversed: n5Axes == .reversed), registry: registry)
+        return try open(store: store, path: path, found: try NodeDocument.find(store: store, path: path, format: zarrFormat), n5Axes: n5Axes, registry: registry)
+    }
+
+    static func open(store: any ReadableStore, path: String, found: NodeDocument, n5Axes: N5Axes, registry: CodecRegistry = .standard) throws -> ZarrArray {
+        guard found.kind == .array, let json = found.json else { throw ZarrError(.notFound, "no array metadata (the node is a group)", key: found.key) }
+        let metadata: ArrayMetadata = try withKey(found.key) {
+            switch found.format {
+            case .v2: return .v2(try ArrayMetadataV2.parse(json))
+            case .v3: return .v3(try ArrayMetadataV3.parse(json))
+            case .n5: return .n5(try DatasetAttributesN5.parse(json), reversed: n5Axes == .reversed)
+            }
         }
-        let v3Key = NodePath.prefix(path) + "zarr.json"
-        if zarrFormat != .v2, let json = try store.getJSON(v3Key) {
-            try withKey(v3Key) { try NodePath.checkV3Names(path) }
-            let meta = try withKey(v3Key) { try ArrayMetadataV3.parse(json) }
-            return try ZarrArray(store: store, path: path, metadata: .v3(meta), registry: registry)
-        }
-        if zarrFormat == .v3 { throw ZarrError(.notFound, "no zarr.json (Zarr v3 was asked for)", key: v3Key) }
-        let key = NodePath.prefix(path) + ".zarray"
-        guard let json = try store.getJSON(key) else { throw ZarrError(.notFound, "no array metadata", key: key) }
-        let meta = try withKey(key) { try ArrayMetadataV2.parse(json) }
-        return try ZarrArray(store: store, path: path, metadata: .v2(meta), registry: registry)
+        return try ZarrArray(store: store, path: path, metadata: metadata, registry: registry)
     }
 
     /// Creates a v2 array, writing its `.zarray` and any missing ancestor groups (V2-61).
@@ -52,7 +46,7 @@ public final class ZarrArray: Sendable {
     public static func create(store: any Store, path: String, metadata: ArrayMetadataV2, attributes: JSONObject? = nil,
                               registry: CodecRegistry = .standard) throws -> ZarrArray {
         let array = try create(store: store, path: path, metadata: .v2(metadata), registry: registry)
-        if let attributes { try store.set(NodePath.prefix(array.path) + ".zattrs", JSON.object(attributes).bytes()) }
+        if let attributes { try store.set(NodePath.prefix(array.path) + MetadataKey.zattrs, JSON.object(attributes).bytes()) }
         return array
     }
 
@@ -65,7 +59,7 @@ public final class ZarrArray: Sendable {
             m.userAttributes["n5"] = "4.0.0"  // N5-03: a dataset at the root carries the container's version
             metadata = .n5(m, reversed: reversed)
         }
-        if metadata.format == "v3" { try NodePath.checkV3Names(path) }
+        if metadata.format == .v3 { try NodePath.checkV3Names(path) }
         let array = try ZarrArray(store: store, path: path, metadata: metadata, registry: registry)
         try ZarrGroup.ensureAncestors(store: store, of: path, format: metadata.format)
         try store.set(array.metadataKey, metadata.document.bytes())
@@ -88,7 +82,7 @@ public final class ZarrArray: Sendable {
             switch metadata {
             case .v3(let m): return m.attributes
             case .n5(let m, _): return m.userAttributes
-            case .v2: return try store.getJSON(NodePath.prefix(path) + ".zattrs")?.objectValue ?? JSONObject()
+            case .v2: return try store.getJSON(NodePath.prefix(path) + MetadataKey.zattrs)?.objectValue ?? JSONObject()
             }
         }
     }

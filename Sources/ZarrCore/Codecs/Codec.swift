@@ -128,7 +128,7 @@ extension ArrayToBytesCodec {
 extension BytesToBytesCodec {
     func checkDecoded(_ out: [UInt8], expectedSize: Int?) throws -> [UInt8] {
         if let expectedSize, out.count != expectedSize {
-            throw ZarrError.corrupt("decoded \(out.count) bytes where the chunk needs exactly \(expectedSize)", codec: name)
+            throw ZarrError.corrupt("decoded \(out.count) bytes where the chunk needs exactly \(expectedSize)", codec: name, problem: .sizeMismatch)
         }
         return out
     }

@@ -82,7 +82,7 @@ public struct CodecChain: Sendable {
         var sizes: [Int?] = [arrayToBytes.encodedSize(of: innerRep)]
         for c in bytesToBytes { sizes.append(sizes[sizes.count - 1].flatMap { c.encodedSize(ofDecoded: $0) }) }
         if let last = sizes[sizes.count - 1], encoded.count != last {
-            throw ZarrError.corrupt("stored chunk has \(encoded.count) bytes, the codecs require exactly \(last)")
+            throw ZarrError.corrupt("stored chunk has \(encoded.count) bytes, the codecs require exactly \(last)", problem: .sizeMismatch)
         }
         var bytes = encoded
         for (i, c) in bytesToBytes.enumerated().reversed() {

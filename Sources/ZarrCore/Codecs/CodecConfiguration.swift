@@ -12,12 +12,15 @@ public struct CodecConfiguration: Sendable {
         ZarrError(.invalidMetadata, why, codec: codec, field: field)
     }
 
+    /// The configuration as the extension object it came from (its codec named as written).
+    var extensionObject: ExtensionObject { ExtensionObject(name: codec, configuration: object) }
+
     public func has(_ key: String) -> Bool { object[key].map { !$0.isNull } ?? false }
 
     public func int(_ key: String, default value: Int? = nil) throws -> Int {
         guard let json = object[key], !json.isNull else {
             if let value { return value }
-            throw fail(key, "required member is missing")
+            throw fail(key, "required member is missing").because(.missingMember)
         }
         guard let v = json.intValue ?? json.integralValue.flatMap({ Int(exactly: $0) }) else { throw fail(key, "must be an integer") }
         return v
@@ -28,7 +31,7 @@ public struct CodecConfiguration: Sendable {
     public func double(_ key: String, default value: Double? = nil) throws -> Double {
         guard let json = object[key], !json.isNull else {
             if let value { return value }
-            throw fail(key, "required member is missing")
+            throw fail(key, "required member is missing").because(.missingMember)
         }
         guard let v = json.doubleValue else { throw fail(key, "must be a number") }
         return v
@@ -37,7 +40,7 @@ public struct CodecConfiguration: Sendable {
     public func string(_ key: String, default value: String? = nil) throws -> String {
         guard let json = object[key], !json.isNull else {
             if let value { return value }
-            throw fail(key, "required member is missing")
+            throw fail(key, "required member is missing").because(.missingMember)
         }
         guard let s = json.stringValue else { throw fail(key, "must be a string") }
         return s
@@ -53,7 +56,7 @@ public struct CodecConfiguration: Sendable {
     /// accepts: NumPy names (`int32`), typestrs with or without a byte order (`<i4`, `i4`, `=f8`),
     /// one-character codes, or a structured list. Kept as numcodecs writes it back (`dtype.str`).
     public func dtype(_ key: String) throws -> V2DataType {
-        guard let json = object[key], !json.isNull else { throw fail(key, "required member is missing") }
+        guard let json = object[key], !json.isNull else { throw fail(key, "required member is missing").because(.missingMember) }
         do { return try V2DataType.parseNumcodecs(json) } catch let e as ZarrError { throw fail(key, e.message) }
     }
 

@@ -36,7 +36,7 @@ struct DecodeOutput {
     }
 
     func tooLarge() -> ZarrError {
-        if let expected { return ZarrError.corrupt("decodes to more than the expected \(expected) bytes", codec: codec) }
+        if let expected { return ZarrError.corrupt("decodes to more than the expected \(expected) bytes", codec: codec, problem: .sizeMismatch) }
         return ZarrError.corrupt("decodes to more than the \(cap - 1)-byte limit", codec: codec)
     }
 
@@ -53,7 +53,7 @@ struct DecodeOutput {
     mutating func finish() throws -> [UInt8] {
         if let expected, used != expected {
             if used > expected { throw tooLarge() }
-            throw ZarrError.corrupt("decodes to \(used) bytes where exactly \(expected) are expected", codec: codec)
+            throw ZarrError.corrupt("decodes to \(used) bytes where exactly \(expected) are expected", codec: codec, problem: .sizeMismatch)
         }
         if used >= cap { throw tooLarge() }
         buffer.removeSubrange(used...)

@@ -84,10 +84,10 @@ enum LZ4Block {
                 guard Int(n) == decompressed else { throw fail("invalid LZ4 block") }
             default: throw fail("unknown LZ4Block method 0x\(String(method, radix: 16))")
             }
-            guard checksum(block[...]) == check else { throw fail("LZ4Block checksum mismatch") }
+            guard checksum(block[...]) == check else { throw fail("LZ4Block checksum mismatch").because(.checksumMismatch) }
             out += block
         }
-        if let expectedSize, out.count != expectedSize { throw fail("decodes to \(out.count) bytes where exactly \(expectedSize) are expected") }
+        if let expectedSize, out.count != expectedSize { throw fail("decodes to \(out.count) bytes where exactly \(expectedSize) are expected").because(.sizeMismatch) }
         return out
     }
 }

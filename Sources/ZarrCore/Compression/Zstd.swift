@@ -34,7 +34,8 @@ enum Zstd {
                     var outBuf = ZSTD_outBuffer(dst: dst.baseAddress, size: dst.count, pos: 0)
                     last = ZSTD_decompressStream(dctx, &outBuf, &inBuf)
                     if ZSTD_isError(last) != 0 {
-                        throw ZarrError.corrupt("invalid zstd data: \(String(cString: ZSTD_getErrorName(last)))", codec: "zstd")
+                        throw ZarrError.corrupt("invalid zstd data: \(String(cString: ZSTD_getErrorName(last)))", codec: "zstd",
+                                                problem: ZSTD_getErrorCode(last) == ZSTD_error_checksum_wrong ? .checksumMismatch : .general)
                     }
                     produced = outBuf.pos
                     return outBuf.pos

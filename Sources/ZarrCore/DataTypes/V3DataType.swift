@@ -32,7 +32,7 @@ public struct V3DataType: Equatable, Sendable {
             case .bool(false)?: throw fail("must_understand: false is not allowed on a data type (V3-45)")
             default: throw fail("must_understand must be a boolean")
             }
-            for key in o.keys where !["name", "configuration", "must_understand"].contains(key) { throw fail("unknown member '\(key)' in data_type") }
+            for key in o.keys where !["name", "configuration", "must_understand"].contains(key) { throw fail("unknown member '\(key)' in data_type").because(.unknownMember) }
             name = n
             configuration = o["configuration"]?.objectValue ?? JSONObject()
         default: throw fail("must be a name or an extension object")
@@ -56,7 +56,7 @@ public struct V3DataType: Equatable, Sendable {
             guard k >= 0, k <= 1 << 24 else { throw fail("length_bytes must be non-negative") }
             return V3DataType(dataType: name == "raw_bytes" ? .raw(k) : .fixedBytes(k), json: json)
         case "numpy.datetime64", "numpy.timedelta64":
-            for key in configuration.keys where key != "unit" && key != "scale_factor" { throw fail("unknown member '\(key)' (EX-D16)") }
+            for key in configuration.keys where key != "unit" && key != "scale_factor" { throw fail("unknown member '\(key)' (EX-D16)").because(.unknownMember) }
             var unit = try c.string("unit")
             if unit == "μs" { unit = "us" }
             guard TimeUnit.units.contains(unit) else { throw fail("unknown unit '\(unit)' (EX-D16)") }

@@ -61,7 +61,7 @@ public enum StoreLimits {
 
     static func check(_ count: Int, limit: Int, key: String) throws {
         guard count <= limit else {
-            throw ZarrError(.corruptData, "the stored value has \(count) bytes, more than the \(limit) it can hold here", key: key)
+            throw ZarrError(.corruptData, "the stored value has \(count) bytes, more than the \(limit) it can hold here", key: key, problem: .valueTooLarge)
         }
     }
 }
@@ -91,7 +91,7 @@ enum StoreKey {
             throw ZarrError(.invalidArgument, "invalid store key", key: key)
         }
         for segment in key.split(separator: "/", omittingEmptySubsequences: false) {
-            guard !segment.isEmpty, segment != ".", segment != ".." else { throw ZarrError(.invalidArgument, "invalid store key segment '\(segment)'", key: key) }
+            guard !segment.isEmpty, segment != ".", segment != ".." else { throw ZarrError(.invalidArgument, "invalid store key segment '\(segment)'", key: key, problem: .invalidPath) }
         }
     }
 }

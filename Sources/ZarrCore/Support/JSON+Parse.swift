@@ -20,7 +20,7 @@ private struct Parser {
     init(bytes: [UInt8]) { self.bytes = bytes }
 
     func error(_ message: String) -> ZarrError {
-        ZarrError(.invalidMetadata, "invalid JSON at byte \(index): \(message)")
+        ZarrError(.invalidMetadata, "invalid JSON at byte \(index): \(message)", problem: .invalidJSON)
     }
 
     mutating func skipWhitespace() {

@@ -16,14 +16,51 @@ public struct ZarrError: Error, CustomStringConvertible, Sendable, Equatable {
         case invalidArgument
     }
 
+    /// What exactly is wrong, set where the problem is found. The validator decides its rules
+    /// from this, the kind, the field and the codec; never from the message, which is free to change.
+    public enum Problem: String, Sendable, CaseIterable {
+        /// Nothing more specific than the kind and field say.
+        case general
+        /// A document is not JSON (V2-10, V3-10).
+        case invalidJSON
+        /// A required member is absent.
+        case missingMember
+        /// A member the format or codec does not define.
+        case unknownMember
+        /// A codec that is known and never decoded (pickle, NC-25).
+        case refusedCodec
+        /// A codec id or name this reader does not know (NC-26, EX-U01).
+        case unknownCodec
+        /// An extension name that is not in the zarr-extensions registry.
+        case unregisteredExtension
+        /// An `|O` array without an object codec (V2-38).
+        case objectCodecMissing
+        /// A format version newer than this reader knows (N5-03, N5-23).
+        case newerVersion
+        /// A node path or consolidated entry that is not a valid key (V2-05, CM-03).
+        case invalidPath
+        /// A stored value larger than what it may hold.
+        case valueTooLarge
+        /// A shard index that is corrupt, overflows or overlaps (SH-05…SH-10).
+        case shardIndex
+        /// A stored checksum that does not match.
+        case checksumMismatch
+        /// An N5 block header that disagrees with the dataset (N5-16).
+        case blockHeader
+        /// Decoded or stored bytes of another size than the chunk needs.
+        case sizeMismatch
+    }
+
     public let kind: Kind
+    public var problem: Problem
     public var message: String
     public var key: String?
     public var codec: String?
     public var field: String?
 
-    public init(_ kind: Kind, _ message: String, key: String? = nil, codec: String? = nil, field: String? = nil) {
+    public init(_ kind: Kind, _ message: String, key: String? = nil, codec: String? = nil, field: String? = nil, problem: Problem = .general) {
         self.kind = kind
+        self.problem = problem
         self.message = message
         self.key = key
         self.codec = codec
@@ -52,12 +89,19 @@ public struct ZarrError: Error, CustomStringConvertible, Sendable, Equatable {
         return copy
     }
 
-    static func metadata(_ message: String, field: String? = nil) -> ZarrError {
-        ZarrError(.invalidMetadata, message, field: field)
+    static func metadata(_ message: String, field: String? = nil, problem: Problem = .general) -> ZarrError {
+        ZarrError(.invalidMetadata, message, field: field, problem: problem)
     }
 
-    static func corrupt(_ message: String, codec: String? = nil) -> ZarrError {
-        ZarrError(.corruptData, message, codec: codec)
+    static func corrupt(_ message: String, codec: String? = nil, problem: Problem = .general) -> ZarrError {
+        ZarrError(.corruptData, message, codec: codec, problem: problem)
+    }
+
+    /// The same error with a more specific problem, unless one is set already.
+    func because(_ problem: Problem) -> ZarrError {
+        var copy = self
+        if copy.problem == .general { copy.problem = problem }
+        return copy
     }
 }
 

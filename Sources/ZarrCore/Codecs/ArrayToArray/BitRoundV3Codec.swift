@@ -82,3 +82,7 @@ public struct BitRoundV3Codec: ArrayToArrayCodec {
         return negative ? (~r &+ 1) & all : r
     }
 }
+
+extension BitRoundV3Codec {
+    static let definition = CodecDefinition("bitround") { c, ctx, _ in .arrayToArray(try BitRoundV3Codec(keepbits: try c.int("keepbits"), type: ctx.dataType)) }
+}

@@ -16,7 +16,7 @@ public struct CastValueCodec: ArrayToArrayCodec {
     init(_ ext: ExtensionObject, context: CodecContext) throws {
         let c = ext.config()
         for key in ext.configuration.keys where !["data_type", "rounding", "out_of_range", "scalar_map"].contains(key) {
-            throw c.fail(key, "unknown member (EX-C04)")
+            throw c.fail(key, "unknown member (EX-C04)").because(.unknownMember)
         }
         guard let dt = c.object["data_type"] else { throw c.fail("data_type", "required (EX-C04)") }
         source = context.dataType
@@ -161,4 +161,8 @@ extension CastValueCodec.Rounding {
         case .nearestAway: return .toNearestOrAwayFromZero
         }
     }
+}
+
+extension CastValueCodec {
+    static let definition = CodecDefinition("cast_value") { c, ctx, _ in .arrayToArray(try CastValueCodec(c.extensionObject, context: ctx)) }
 }

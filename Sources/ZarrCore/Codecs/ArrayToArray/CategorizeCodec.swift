@@ -76,3 +76,7 @@ public struct CategorizeCodec: ArrayToArrayCodec {
         }
     }
 }
+
+extension CategorizeCodec {
+    static let definition = CodecDefinition("numcodecs.categorize", v2: ["categorize"]) { c, _, _ in .arrayToArray(try CategorizeCodec(c)) }
+}

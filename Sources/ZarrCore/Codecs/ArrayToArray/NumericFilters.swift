@@ -274,3 +274,23 @@ public struct BitRoundCodec: ArrayToArrayCodec {
 
     public func decode(_ data: ChunkData, _ decoded: ChunkRepresentation) throws -> ChunkData { data }
 }
+
+extension DeltaCodec {
+    static let definition = CodecDefinition("numcodecs.delta", v2: ["delta"]) { c, _, _ in .arrayToArray(try DeltaCodec(c)) }
+}
+
+extension FixedScaleOffsetCodec {
+    static let definition = CodecDefinition("numcodecs.fixedscaleoffset", v2: ["fixedscaleoffset"]) { c, _, _ in .arrayToArray(try FixedScaleOffsetCodec(c)) }
+}
+
+extension QuantizeCodec {
+    static let definition = CodecDefinition("numcodecs.quantize", v2: ["quantize"]) { c, _, _ in .arrayToArray(try QuantizeCodec(c)) }
+}
+
+extension AsTypeCodec {
+    static let definition = CodecDefinition("numcodecs.astype", v2: ["astype"]) { c, _, _ in .arrayToArray(try AsTypeCodec(c)) }
+}
+
+extension BitRoundCodec {
+    static let definition = CodecDefinition("numcodecs.bitround", v2: ["bitround"]) { c, _, _ in .arrayToArray(try BitRoundCodec(c)) }
+}

@@ -57,3 +57,7 @@ public struct ReshapeCodec: ArrayToArrayCodec {
     public func encode(_ data: ChunkData, _ decoded: ChunkRepresentation) throws -> ChunkData { data }
     public func decode(_ data: ChunkData, _ decoded: ChunkRepresentation) throws -> ChunkData { data }
 }
+
+extension ReshapeCodec {
+    static let definition = CodecDefinition("reshape") { c, _, _ in .arrayToArray(try ReshapeCodec(c.extensionObject)) }
+}

@@ -9,7 +9,7 @@ public struct ScaleOffsetCodec: ArrayToArrayCodec {
 
     init(_ ext: ExtensionObject, context: CodecContext) throws {
         let c = ext.config()
-        for key in ext.configuration.keys where key != "offset" && key != "scale" { throw c.fail(key, "unknown member (EX-C07)") }
+        for key in ext.configuration.keys where key != "offset" && key != "scale" { throw c.fail(key, "unknown member (EX-C07)").because(.unknownMember) }
         let t = context.dataType
         guard Scalar.supports(t), t != .bool else { throw ZarrError(.unsupported, "scale_offset needs a numeric type", codec: "scale_offset") }
         type = t
@@ -62,4 +62,8 @@ public struct ScaleOffsetCodec: ArrayToArrayCodec {
 
     public func encode(_ data: ChunkData, _ decoded: ChunkRepresentation) throws -> ChunkData { .fixed(try map(try data.fixedBytes(name), forward: true)) }
     public func decode(_ data: ChunkData, _ decoded: ChunkRepresentation) throws -> ChunkData { .fixed(try map(try data.fixedBytes(name), forward: false)) }
+}
+
+extension ScaleOffsetCodec {
+    static let definition = CodecDefinition("scale_offset") { c, ctx, _ in .arrayToArray(try ScaleOffsetCodec(c.extensionObject, context: ctx)) }
 }

@@ -112,3 +112,16 @@ public struct TransposeCodec: ArrayToArrayCodec {
         }
     }
 }
+
+extension TransposeCodec {
+    static let definition = CodecDefinition("transpose") { c, ctx, _ in
+        guard let items = c.object["order"]?.arrayValue, items.allSatisfy({ $0.intValue != nil }) else {
+            throw c.fail("order", "must be a list of axis indices (TR-01, TR-03)")
+        }
+        let codec = try TransposeCodec(order: items.compactMap(\.intValue))
+        if let rep = ctx.representation, rep.shape.count != codec.order.count {
+            throw c.fail("order", "has \(codec.order.count) axes, the array has \(rep.shape.count) (E-35)")
+        }
+        return .arrayToArray(codec)
+    }
+}

@@ -39,7 +39,7 @@ public struct BytesCodec: ArrayToBytesCodec {
         guard let itemSize = decoded.dataType.itemSize else { throw ZarrError(.unsupported, "needs a fixed-size data type", codec: name) }
         let expected = itemSize * decoded.count
         guard bytes.count == expected else {
-            throw ZarrError.corrupt("chunk has \(bytes.count) bytes where \(expected) are expected", codec: name)
+            throw ZarrError.corrupt("chunk has \(bytes.count) bytes where \(expected) are expected", codec: name, problem: .sizeMismatch)
         }
         var out = bytes
         ByteSwap.swap(&out, components: bigEndianComponents, itemSize: itemSize)
@@ -50,5 +50,17 @@ public struct BytesCodec: ArrayToBytesCodec {
             for i in out.indices { out[i] = signed ? UInt8(bitPattern: Int8(bitPattern: out[i] << shift) >> shift) : out[i] & (0xFF >> shift) }
         }
         return .fixed(out)
+    }
+}
+
+extension BytesCodec {
+    /// `bytes` (BY-01): v3's array→bytes codec; v2 and N5 imply it.
+    static let definition = CodecDefinition("bytes") { c, ctx, _ in
+        let components = ctx.dataType.scalarComponents
+        let endian: String
+        if c.has("endian") { endian = try c.oneOf("endian", ["little", "big"], default: "little") }
+        else if components.isEmpty || ctx.legacyStructured { endian = "little" }  // BY-01; EX-D15 legacy structured reads as little
+        else { throw c.fail("endian", "required for a multi-byte data type (BY-01, E-31)") }
+        return .arrayToBytes(BytesCodec(bigEndianComponents: endian == "big" ? components : []))
     }
 }

@@ -192,3 +192,7 @@ public struct JSON2Codec: ArrayToBytesCodec {
         return out
     }
 }
+
+extension JSON2Codec {
+    static let definition = CodecDefinition("numcodecs.json2", v2: ["json2"]) { c, ctx, _ in .arrayToBytes(try JSON2Codec(c, dataType: ctx.dataType)) }
+}

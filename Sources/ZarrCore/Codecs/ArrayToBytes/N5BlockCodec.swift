@@ -51,7 +51,7 @@ public struct N5BlockCodec: ArrayToBytesCodec {
     }
 
     public func decode(_ bytes: [UInt8], _ decoded: ChunkRepresentation) throws -> ChunkData {
-        func fail(_ why: String) -> ZarrError { ZarrError.corrupt(why, codec: name) }
+        func fail(_ why: String) -> ZarrError { ZarrError.corrupt(why, codec: name, problem: .blockHeader) }
         func u16(_ at: Int) -> Int { Int(bytes[at]) << 8 | Int(bytes[at + 1]) }
         func u32(_ at: Int) -> Int { Int(bytes[at]) << 24 | Int(bytes[at + 1]) << 16 | Int(bytes[at + 2]) << 8 | Int(bytes[at + 3]) }
         guard bytes.count >= 4 else { throw fail("block shorter than its header (N5-16)") }

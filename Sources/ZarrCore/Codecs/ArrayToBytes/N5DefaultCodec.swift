@@ -51,7 +51,7 @@ struct N5DefaultCodec: ArrayToBytesCodec {
         if (rep.dataType.itemSize ?? 1) > 1, endian != "big" {
             throw c.fail("codecs", "bytes must be big-endian for a multi-byte type (EX-C19), not \(endian.map { "'\($0)'" } ?? "absent")")
         }
-        inner = try registry.makeV3Chain(list, decoded: rep)
+        inner = try registry.makeChain(list, decoded: rep)
         guard inner.bytesToBytes.count == list.count - 2 else {
             throw c.fail("codecs", "the third codec must be a bytes→bytes codec (EX-C19)")
         }
@@ -109,4 +109,8 @@ struct N5DefaultCodec: ArrayToBytesCodec {
                        runs: ChunkCopy.runs(sourceOrigin: origin, destinationOrigin: origin, extent: extent), itemSize: decoded.dataType.itemSize ?? 0)
         return out
     }
+}
+
+extension N5DefaultCodec {
+    static let definition = CodecDefinition("n5_default") { c, ctx, registry in .arrayToBytes(try N5DefaultCodec(c.extensionObject, context: ctx, registry: registry)) }
 }

@@ -101,3 +101,7 @@ public struct PackBitsCodec: ArrayToBytesCodec {
         return .fixed(out)
     }
 }
+
+extension PackBitsCodec {
+    static let definition = CodecDefinition("packbits") { c, ctx, _ in .arrayToBytes(try PackBitsCodec(c.extensionObject, type: ctx.dataType)) }
+}

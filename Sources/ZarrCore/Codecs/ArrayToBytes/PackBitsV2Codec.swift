@@ -26,3 +26,7 @@ public struct PackBitsV2Codec: ArrayToBytesCodec {
         return .fixed(out)
     }
 }
+
+extension PackBitsV2Codec {
+    static let definition = CodecDefinition("numcodecs.packbits", v2: ["packbits"]) { _, _, _ in .arrayToBytes(PackBitsV2Codec()) }
+}

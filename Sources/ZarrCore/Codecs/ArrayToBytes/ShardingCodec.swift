@@ -30,7 +30,7 @@ public struct ShardingCodec: ArrayToBytesCodec {
         indexAtStart = try c.oneOf("index_location", ["start", "end"], default: "end") == "start"
         self.indexCodecs = indexCodecs
         self.registry = registry
-        inner = try registry.makeV3Chain(codecs, decoded: ChunkRepresentation(shape: shape, dataType: rep.dataType, fillValue: rep.fillValue),
+        inner = try registry.makeChain(codecs, decoded: ChunkRepresentation(shape: shape, dataType: rep.dataType, fillValue: rep.fillValue),
                                          legacyStructured: context.legacyStructured)
         _ = try layout(rep)  // SH-04 / E-44: the index chain must have a fixed size
     }
@@ -49,7 +49,7 @@ public struct ShardingCodec: ArrayToBytesCodec {
         let cps = zip(rep.shape, chunkShape).map { $0 / $1 }
         let count = try Checked.product(cps, "inner chunks per shard")
         let indexRep = ChunkRepresentation(shape: cps + [2], dataType: .uint(bits: 64), fillValue: FillValue(bytes: [UInt8](repeating: 0xFF, count: 8)))
-        let index = try registry.makeV3Chain(indexCodecs, decoded: indexRep)
+        let index = try registry.makeChain(indexCodecs, decoded: indexRep)
         let reps = try index.representations(indexRep)
         var size = index.arrayToBytes.encodedSize(of: reps[reps.count - 1])
         for c in index.bytesToBytes { size = size.flatMap { c.encodedSize(ofDecoded: $0) } }
@@ -95,21 +95,21 @@ public struct ShardingCodec: ArrayToBytesCodec {
                 let nbytes = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 16 * i + 8, as: UInt64.self))
                 if offset == Self.empty && nbytes == Self.empty { entries.append(nil); continue }
                 guard offset != Self.empty, nbytes != Self.empty else {
-                    throw ZarrError.corrupt("shard index entry \(i) has one empty sentinel but not both (SH-06)", codec: name)
+                    throw ZarrError.corrupt("shard index entry \(i) has one empty sentinel but not both (SH-06)", codec: name, problem: .shardIndex)
                 }
                 guard offset <= UInt64(shardSize), nbytes <= UInt64(shardSize) - offset else {
-                    throw ZarrError.corrupt("shard index entry \(i) (offset \(offset), \(nbytes) bytes) runs past the \(shardSize)-byte shard (E-48)", codec: name)
+                    throw ZarrError.corrupt("shard index entry \(i) (offset \(offset), \(nbytes) bytes) runs past the \(shardSize)-byte shard (E-48)", codec: name, problem: .shardIndex)
                 }
                 let range = Int(offset)..<Int(offset + nbytes)
                 guard range.isEmpty || (range.lowerBound >= dataRange.lowerBound && range.upperBound <= dataRange.upperBound) else {
-                    throw ZarrError.corrupt("shard index entry \(i) overlaps the index itself", codec: name)
+                    throw ZarrError.corrupt("shard index entry \(i) overlaps the index itself", codec: name, problem: .shardIndex)
                 }
                 entries.append(range)
             }
         }
         let sorted = entries.compactMap { $0 }.filter { !$0.isEmpty }.sorted { $0.lowerBound < $1.lowerBound }
         for (a, b) in zip(sorted, sorted.dropFirst()) where a.upperBound > b.lowerBound {
-            throw ZarrError.corrupt("shard index entries overlap at bytes \(b.lowerBound)…\(a.upperBound)", codec: name)
+            throw ZarrError.corrupt("shard index entries overlap at bytes \(b.lowerBound)…\(a.upperBound)", codec: name, problem: .shardIndex)
         }
         return entries
     }
@@ -118,7 +118,7 @@ public struct ShardingCodec: ArrayToBytesCodec {
 
     public func decode(_ bytes: [UInt8], _ decoded: ChunkRepresentation) throws -> ChunkData {
         let l = try layout(decoded)
-        guard bytes.count >= l.indexSize else { throw ZarrError.corrupt("shard of \(bytes.count) bytes is shorter than its \(l.indexSize)-byte index", codec: name) }
+        guard bytes.count >= l.indexSize else { throw ZarrError.corrupt("shard of \(bytes.count) bytes is shorter than its \(l.indexSize)-byte index", codec: name, problem: .shardIndex) }
         let indexBytes = indexAtStart ? Array(bytes.prefix(l.indexSize)) : Array(bytes.suffix(l.indexSize))
         let entries = try readIndex(indexBytes, l, shardSize: bytes.count)
         return try assemble(decoded, l, positions: positions(l.chunksPerShard).indices.map { $0 }) { i in
@@ -131,7 +131,7 @@ public struct ShardingCodec: ArrayToBytesCodec {
     func decodePartial(store: any ReadableStore, key: String, _ decoded: ChunkRepresentation, needed: [Int]) throws -> ChunkData? {
         let l = try layout(decoded)
         guard let size = try store.size(key) else { return nil }
-        guard size >= l.indexSize else { throw ZarrError.corrupt("shard of \(size) bytes is shorter than its \(l.indexSize)-byte index", codec: name) }
+        guard size >= l.indexSize else { throw ZarrError.corrupt("shard of \(size) bytes is shorter than its \(l.indexSize)-byte index", codec: name, problem: .shardIndex) }
         guard let indexBytes = try store.get(key, range: indexAtStart ? .range(offset: 0, length: l.indexSize) : .suffix(l.indexSize)) else { return nil }
         let entries = try readIndex(indexBytes, l, shardSize: size)
         return try assemble(decoded, l, positions: needed) { i in
@@ -204,4 +204,8 @@ public struct ShardingCodec: ArrayToBytesCodec {
         guard indexBytes.count == l.indexSize else { throw ZarrError(.invalidMetadata, "index encoded to \(indexBytes.count) bytes, not \(l.indexSize)", codec: name) }
         return indexAtStart ? indexBytes + body : body + indexBytes
     }
+}
+
+extension ShardingCodec {
+    static let definition = CodecDefinition("sharding_indexed") { c, ctx, registry in .arrayToBytes(try ShardingCodec(c.extensionObject, context: ctx, registry: registry)) }
 }

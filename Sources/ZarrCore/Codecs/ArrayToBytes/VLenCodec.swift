@@ -84,3 +84,17 @@ public struct VLenCodec: ArrayToBytesCodec {
         return .variable(items)
     }
 }
+
+extension VLenCodec {
+    static let definitions = [
+        CodecDefinition("vlen-utf8", v2: ["vlen-utf8"]) { c, ctx, _ in
+            guard ctx.dataType == .string else { throw ZarrError(.invalidMetadata, "vlen-utf8 serialises only the string type (EX-C16)", codec: c.codec) }
+            return .arrayToBytes(VLenCodec(kind: .utf8))
+        },
+        CodecDefinition("vlen-bytes", v2: ["vlen-bytes"]) { c, ctx, _ in
+            guard ctx.dataType == .bytes else { throw ZarrError(.invalidMetadata, "vlen-bytes serialises only the bytes type (EX-C16)", codec: c.codec) }
+            return .arrayToBytes(VLenCodec(kind: .bytes))
+        },
+        CodecDefinition("numcodecs.vlen-array", v2: ["vlen-array"]) { c, _, _ in .arrayToBytes(VLenCodec(kind: .array, itemType: try c.dtype("dtype"))) },
+    ]
+}

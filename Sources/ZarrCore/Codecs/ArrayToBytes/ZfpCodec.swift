@@ -305,3 +305,11 @@ extension Zfp.Scalar {
         }
     }
 }
+
+extension ZfpCodec {
+    static let definition = CodecDefinition("zfp") { c, ctx, _ in .arrayToBytes(try ZfpCodec(c.extensionObject, context: ctx)) }
+}
+
+extension ZfpyCodec {
+    static let definition = CodecDefinition("numcodecs.zfpy", v2: ["zfpy"]) { c, ctx, _ in .arrayToBytes(try ZfpyCodec(c, dataType: ctx.dataType)) }
+}

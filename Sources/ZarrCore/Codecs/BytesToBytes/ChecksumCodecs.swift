@@ -78,13 +78,13 @@ public struct ChecksumCodec: BytesToBytesCodec {
     }
 
     public func decode(_ bytes: [UInt8], expectedSize: Int?, limit: Int) throws -> [UInt8] {
-        guard bytes.count >= 4 else { throw ZarrError.corrupt("buffer shorter than its 4-byte checksum", codec: name) }
+        guard bytes.count >= 4 else { throw ZarrError.corrupt("buffer shorter than its 4-byte checksum", codec: name, problem: .checksumMismatch) }
         let payloadRange = location == .start ? 4..<bytes.count : 0..<bytes.count - 4
         let tagStart = location == .start ? 0 : bytes.count - 4
         let stored = UInt32(bytes[tagStart]) | UInt32(bytes[tagStart + 1]) << 8 | UInt32(bytes[tagStart + 2]) << 16 | UInt32(bytes[tagStart + 3]) << 24
         let computed = bytes.withUnsafeBytes { checksum(UnsafeRawBufferPointer(rebasing: $0[payloadRange])) }
         guard stored == computed else {
-            throw ZarrError.corrupt("checksum mismatch: stored 0x\(String(stored, radix: 16)), computed 0x\(String(computed, radix: 16))", codec: name)
+            throw ZarrError.corrupt("checksum mismatch: stored 0x\(String(stored, radix: 16)), computed 0x\(String(computed, radix: 16))", codec: name, problem: .checksumMismatch)
         }
         return try checkDecoded(Array(bytes[payloadRange]), expectedSize: expectedSize)
     }
@@ -159,5 +159,20 @@ enum Checksums {
         b ^= a; b = b &- rot(a, 14)
         c ^= b; c = c &- rot(b, 24)
         return c
+    }
+}
+
+extension ChecksumCodec {
+    /// numcodecs' checksums, each under its v2 id.
+    static let definitions: [CodecDefinition] = [Algorithm.crc32, .adler32, .crc32c, .fletcher32, .jenkinsLookup3].map { algorithm in
+        CodecDefinition("numcodecs.\(algorithm.rawValue)", v2: [algorithm.rawValue]) { c, _, _ in .bytesToBytes(try ChecksumCodec(algorithm, c)) }
+    }
+
+    /// v3 `crc32c` (CC-01): no configuration.
+    static let v3Definition = CodecDefinition("crc32c") { c, _, _ in
+        guard c.object.isEmpty else { throw c.fail("configuration", "crc32c takes no configuration (CC-01)") }
+        var codec = ChecksumCodec(.crc32c)
+        codec.v3Name = "crc32c"
+        return .bytesToBytes(codec)
     }
 }

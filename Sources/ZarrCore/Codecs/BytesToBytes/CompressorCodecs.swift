@@ -43,7 +43,7 @@ public struct ZstdCodec: BytesToBytesCodec {
         self.checksum = checksum
     }
     init(_ config: CodecConfiguration) throws {
-        self.init(level: try config.int("level", default: 1), checksum: try config.bool("checksum", default: false))
+        self.init(level: try config.int("level"), checksum: try config.bool("checksum", default: false))
         writesChecksumMember = config.object["checksum"] != nil
     }
     public var name: String { "zstd" }
@@ -162,4 +162,62 @@ public struct LZMACodec: BytesToBytesCodec {
     public func decode(_ bytes: [UInt8], expectedSize: Int?, limit: Int) throws -> [UInt8] {
         try LZMA.decompress(bytes, format: format, filters: parsedFilters, expectedSize: expectedSize, limit: limit)
     }
+}
+
+extension GzipCodec {
+    /// v2 `gzip` reads with numcodecs' default level 1; level -1 is zlib's default, 6.
+    static let definition = CodecDefinition("gzip", v2: ["gzip"], fromV2: { c, _ in
+        let level = try c.int("level", default: 1)
+        return JSONObject([("level", .int(level == -1 ? 6 : level))])
+    }) { c, _, _ in
+        let level = try c.int("level")
+        guard (0...9).contains(level) else { throw c.fail("level", "must be 0…9 (GZ-01)") }
+        return .bytesToBytes(try GzipCodec(level: level))
+    }
+}
+
+extension ZlibCodec {
+    static let definition = CodecDefinition("numcodecs.zlib", v2: ["zlib"]) { c, _, _ in .bytesToBytes(try ZlibCodec(level: try c.int("level", default: 1))) }
+}
+
+extension ZstdCodec {
+    /// v2 `zstd` reads with numcodecs' default level 1; its `checksum` member is kept as written.
+    static let definition = CodecDefinition("zstd", v2: ["zstd"], fromV2: { c, _ in
+        var o = c.object
+        o["level"] = .int(try c.int("level", default: 1))
+        return o
+    }) { c, _, _ in .bytesToBytes(try ZstdCodec(c)) }
+}
+
+extension BloscCodec {
+    static let shuffles = ["noshuffle": 0, "shuffle": 1, "bitshuffle": 2]
+
+    /// v2 (numcodecs) blosc in v3 terms (V2-58): numcodecs' defaults, the shuffle by name
+    /// (-1 is bit shuffle for 1-byte items, byte shuffle otherwise) and the typesize of the
+    /// items reaching it.
+    static let definition = CodecDefinition("blosc", v2: ["blosc"], fromV2: { c, ctx in
+        let shuffle = try c.int("shuffle", default: 1)
+        let effective = shuffle == -1 ? (ctx.itemSize == 1 ? 2 : 1) : shuffle
+        guard let name = shuffles.first(where: { $0.value == effective })?.key else { throw c.fail("shuffle", "must be -1, 0, 1 or 2") }
+        return JSONObject([("cname", .string(try c.string("cname", default: "lz4"))), ("clevel", .int(try c.int("clevel", default: 5))),
+                           ("shuffle", .string(name)), ("typesize", .int(ctx.itemSize)), ("blocksize", .int(try c.int("blocksize", default: 0)))])
+    }) { c, _, _ in
+        let shuffle = try c.oneOf("shuffle", ["noshuffle", "shuffle", "bitshuffle"], default: "noshuffle")
+        let typesize = shuffle == "noshuffle" ? try c.int("typesize", default: 1) : try c.int("typesize")  // BC-02
+        guard typesize >= 1 else { throw c.fail("typesize", "must be positive (BC-01)") }
+        return .bytesToBytes(try BloscCodec(cname: try c.string("cname"), clevel: try c.int("clevel"), shuffle: shuffles[shuffle] ?? 0,
+                                            blocksize: try c.int("blocksize", default: 0), typesize: typesize))
+    }
+}
+
+extension Bz2Codec {
+    static let definition = CodecDefinition("numcodecs.bz2", v2: ["bz2"]) { c, _, _ in .bytesToBytes(try Bz2Codec(level: try c.int("level", default: 9))) }
+}
+
+extension LZ4Codec {
+    static let definition = CodecDefinition("numcodecs.lz4", v2: ["lz4"]) { c, _, _ in .bytesToBytes(LZ4Codec(acceleration: try c.int("acceleration", default: 1))) }
+}
+
+extension LZMACodec {
+    static let definition = CodecDefinition("numcodecs.lzma", v2: ["lzma"]) { c, _, _ in .bytesToBytes(try LZMACodec(c)) }
 }

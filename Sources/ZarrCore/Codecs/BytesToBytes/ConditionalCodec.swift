@@ -19,10 +19,7 @@ struct ConditionalCodec: BytesToBytesCodec {
         var codecs: [any BytesToBytesCodec] = []
         for json in list {
             let inner = try ExtensionObject(json, field: "codecs")
-            guard let factory = registry.v3[inner.name] else {
-                throw ZarrError(.unsupported, "unknown codec '\(inner.name)' inside conditional", codec: inner.name, field: "codecs")
-            }
-            guard case .bytesToBytes(let codec) = try factory(inner, context, registry) else {
+            guard case .bytesToBytes(let codec)? = try registry.make(inner, context: context, v3: true) else {
                 throw c.fail("codecs", "'\(inner.name)' is not a bytes→bytes codec; conditional wraps only those (EX-C24)")
             }
             codecs.append(codec)
@@ -55,4 +52,8 @@ struct ConditionalCodec: BytesToBytesCodec {
         }
         return try checkDecoded(out, expectedSize: expectedSize)
     }
+}
+
+extension ConditionalCodec {
+    static let definition = CodecDefinition("conditional") { c, ctx, registry in .bytesToBytes(try ConditionalCodec(c.extensionObject, context: ctx, registry: registry)) }
 }

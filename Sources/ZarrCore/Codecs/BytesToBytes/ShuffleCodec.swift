@@ -28,3 +28,9 @@ public struct ShuffleCodec: BytesToBytesCodec {
         return out
     }
 }
+
+extension ShuffleCodec {
+    static let definition = CodecDefinition("numcodecs.shuffle", v2: ["shuffle"]) { c, _, _ in
+        .bytesToBytes(ShuffleCodec(elementSize: try c.int("elementsize", default: 4)))
+    }
+}

@@ -32,7 +32,7 @@ public struct DatasetAttributesN5: Equatable, Sendable {
     public static func parse(_ json: JSON) throws -> DatasetAttributesN5 {
         guard let o = json.objectValue else { throw ZarrError.metadata("attributes.json must be a JSON object") }
         func ints(_ key: String, min: Int) throws -> [Int] {
-            guard let items = o[key]?.arrayValue else { throw ZarrError.metadata("required member '\(key)' is missing (N5-04)", field: key) }
+            guard let items = o[key]?.arrayValue else { throw ZarrError.metadata("required member '\(key)' is missing (N5-04)", field: key, problem: .missingMember) }
             return try items.map {
                 guard let v = $0.intValue, v >= min else { throw ZarrError.metadata("\(key) must hold integers ≥ \(min) (N5-04)", field: key) }
                 return v
@@ -60,7 +60,7 @@ public struct DatasetAttributesN5: Equatable, Sendable {
         var user = JSONObject()
         for (k, v) in o where !datasetKeys.contains(k) { user[k] = v }
         for key in ["shardSize", "codecs"] where o[key] != nil {
-            throw ZarrError(.unsupported, "'\(key)' datasets are newer than N5 4.0 (N5-23)", field: key)
+            throw ZarrError(.unsupported, "'\(key)' datasets are newer than N5 4.0 (N5-23)", field: key, problem: .newerVersion)
         }
         return DatasetAttributesN5(dimensions: dimensions, blockSize: blockSize, dataType: dataType, compression: compression, userAttributes: user)
     }
@@ -74,32 +74,52 @@ public struct DatasetAttributesN5: Equatable, Sendable {
         return .object(o)
     }
 
-    /// The compression as a bytes→bytes codec (N5-06, N5-07, N5-09…N5-11); nil for raw.
-    public func compressionCodec() throws -> (any BytesToBytesCodec)? {
-        let c = CodecConfiguration(codec: compression["type"]?.stringValue ?? "raw", object: compression)
-        switch c.codec {
-        case "raw": return nil
-        case "gzip":
-            let level = try c.int("level", default: -1)
-            return try c.bool("useZlib", default: false) ? try ZlibCodec(level: level) : try GzipCodec(level: level)
-        case "bzip2": return try Bz2Codec(level: try c.int("blockSize", default: 9))
-        case "xz":
-            return try LZMACodec(CodecConfiguration(codec: "xz", object: JSONObject([("format", 1), ("preset", .int(try c.int("preset", default: 6)))])))
-        case "lz4": return N5LZ4Codec(blockSize: try c.int("blockSize", default: 65536))
-        case "zstd": return ZstdCodec(level: try c.int("level", default: 3), checksum: false)
-        case "blosc":
-            return try BloscCodec(cname: try c.string("cname", default: "blosclz"), clevel: try c.int("clevel", default: 6),
-                                  shuffle: try c.int("shuffle", default: 1), blocksize: try c.int("blocksize", default: 0),
-                                  typesize: DatasetAttributesN5.dataTypes[dataType]?.itemSize ?? 1)
-        default: throw ZarrError(.unsupported, "N5 compression '\(c.codec)' is not supported", field: "compression")
+    /// The compression in codec terms (N5-06, N5-07, N5-09…N5-11), with N5's defaults; nil for raw.
+    public var compressionCodecSpec: ExtensionObject? {
+        get throws {
+            let c = CodecConfiguration(codec: compression["type"]?.stringValue ?? "raw", object: compression)
+            func spec(_ name: String, _ members: [(String, JSON)]) -> ExtensionObject { ExtensionObject(name: name, configuration: JSONObject(members)) }
+            func level(_ l: Int) -> JSON { .int(l == -1 ? 6 : l) }  // -1: zlib's default, 6
+            return try withField("compression") {
+                switch c.codec {
+                case "raw": return nil
+                case "gzip":
+                    let l = level(try c.int("level", default: -1))
+                    return try c.bool("useZlib", default: false) ? spec("numcodecs.zlib", [("level", l)]) : spec("gzip", [("level", l)])
+                case "bzip2": return spec("numcodecs.bz2", [("level", .int(try c.int("blockSize", default: 9)))])
+                case "xz": return spec("numcodecs.lzma", [("format", 1), ("preset", .int(try c.int("preset", default: 6)))])
+                case "lz4": return spec("n5.lz4", [("blockSize", .int(try c.int("blockSize", default: 65536)))])
+                case "zstd": return spec("zstd", [("level", .int(try c.int("level", default: 3))), ("checksum", false)])
+                case "blosc":
+                    guard let shuffle = BloscCodec.shuffles.first(where: { $0.value == (try? c.int("shuffle", default: 1)) })?.key else {
+                        throw c.fail("shuffle", "must be 0, 1 or 2")
+                    }
+                    return spec("blosc", [("cname", .string(try c.string("cname", default: "blosclz"))), ("clevel", .int(try c.int("clevel", default: 6))),
+                                          ("shuffle", .string(shuffle)), ("typesize", .int(Self.dataTypes[dataType]?.itemSize ?? 1)),
+                                          ("blocksize", .int(try c.int("blocksize", default: 0)))])
+                default: throw ZarrError(.unsupported, "N5 compression '\(c.codec)' is not supported", field: "compression")
+                }
+            }
+        }
+    }
+
+    /// The compression as a bytes→bytes codec; nil for raw.
+    public func compressionCodec(registry: CodecRegistry = .standard) throws -> (any BytesToBytesCodec)? {
+        guard let spec = try compressionCodecSpec else { return nil }
+        let context = CodecContext(dataType: Self.dataTypes[dataType] ?? .uint(bits: 8), itemSize: Self.dataTypes[dataType]?.itemSize ?? 1)
+        return try withField("compression") {
+            guard case .bytesToBytes(let codec) = try registry.require(spec, context: context, label: compression["type"]?.stringValue) else {
+                throw ZarrError(.unsupported, "N5 compression must be a bytes→bytes codec", field: "compression")
+            }
+            return codec
         }
     }
 
     /// N5-03: the root's version; a missing root file or version is 0.0.0; majors above 4 are refused.
     static func checkVersion(store: any ReadableStore) throws {
-        guard let root = try store.getJSON("attributes.json"), let version = root["n5"]?.stringValue else { return }
+        guard let root = try store.getJSON(MetadataKey.n5Attributes), let version = root["n5"]?.stringValue else { return }
         guard let major = Int(version.split(separator: ".").first ?? "") else { return }  // malformed reads as 0.0.0, like Java
-        guard major <= 4 else { throw ZarrError(.unsupported, "N5 version \(version) is newer than 4.x (N5-03)", key: "attributes.json", field: "n5") }
+        guard major <= 4 else { throw ZarrError(.unsupported, "N5 version \(version) is newer than 4.x (N5-03)", key: MetadataKey.n5Attributes, field: "n5", problem: .newerVersion) }
     }
 }
 
@@ -113,4 +133,6 @@ public struct N5LZ4Codec: BytesToBytesCodec {
     public func decode(_ bytes: [UInt8], expectedSize: Int?, limit: Int) throws -> [UInt8] {
         try LZ4Block.decompress(bytes, expectedSize: expectedSize, limit: limit)
     }
+
+    static let definition = CodecDefinition("n5.lz4", inV3: false) { c, _, _ in .bytesToBytes(N5LZ4Codec(blockSize: try c.int("blockSize", default: 65536))) }
 }

@@ -31,7 +31,7 @@ public struct ArrayMetadataV2: Equatable, Sendable {
     public static func parse(_ json: JSON) throws -> ArrayMetadataV2 {
         guard let o = json.objectValue else { throw ZarrError.metadata(".zarray must be a JSON object") }
         for key in ["zarr_format", "shape", "chunks", "dtype", "compressor", "fill_value", "order", "filters"] where o[key] == nil {
-            throw ZarrError.metadata("required member '\(key)' is missing (V2-10)", field: key)
+            throw ZarrError.metadata("required member '\(key)' is missing (V2-10)", field: key, problem: .missingMember)
         }
         guard o["zarr_format"]?.int64Value == 2 else { throw ZarrError.metadata("zarr_format must be 2 (V2-11)", field: "zarr_format") }
         func ints(_ key: String) throws -> [Int] {
@@ -100,7 +100,7 @@ public struct ArrayMetadataV2: Equatable, Sendable {
             default: continue
             }
         }
-        throw ZarrError.metadata("dtype |O needs an object codec (vlen-utf8, vlen-bytes, vlen-array) among the filters (V2-38)", field: "dtype")
+        throw ZarrError.metadata("dtype |O needs an object codec (vlen-utf8, vlen-bytes, vlen-array) among the filters (V2-38)", field: "dtype", problem: .objectCodecMissing)
     }
 
     public var json: JSON {
@@ -128,7 +128,9 @@ public struct ArrayMetadataV2: Equatable, Sendable {
         var bytesItemSize = 1
         for config in (filters ?? []) + (compressor.isNull ? [] : [compressor]) {
             let context = CodecContext(dataType: current.dataType, itemSize: haveArrayToBytes ? bytesItemSize : (current.dataType.itemSize ?? 1))
-            let codec = try withField(config == compressor ? "compressor" : "filters") { try registry.makeV2(config, context: context) }
+            let codec = try withField(config == compressor ? "compressor" : "filters") {
+                try registry.require(try registry.translate(v2: config, context: context), context: context, label: config["id"]?.stringValue)
+            }
             switch codec {
             case .arrayToArray(let c):
                 guard !haveArrayToBytes else {

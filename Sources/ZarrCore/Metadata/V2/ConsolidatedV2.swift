@@ -1,6 +1,6 @@
 /// v2 consolidated metadata, `.zmetadata` (CM-01…CM-03).
 public enum ConsolidatedV2 {
-    public static let key = ".zmetadata"
+    public static let key = MetadataKey.zmetadata
 
     /// Gathers every `.zgroup`, `.zarray` and `.zattrs` below `path` into `path/.zmetadata`.
     public static func write(store: any Store, path: String = "") throws {
@@ -8,7 +8,7 @@ public enum ConsolidatedV2 {
         var metadata = JSONObject()
         for key in try store.list(prefix: prefix) {
             let name = key.split(separator: "/").last.map(String.init) ?? key
-            guard [".zgroup", ".zarray", ".zattrs"].contains(name) else { continue }
+            guard [MetadataKey.zgroup, MetadataKey.zarray, MetadataKey.zattrs].contains(name) else { continue }
             if let json = try store.getJSON(key) { metadata[String(key.dropFirst(prefix.count))] = json }
         }
         let document: JSON = .object(JSONObject([("metadata", .object(metadata.sortedByKey())), ("zarr_consolidated_format", 1)]))
@@ -25,8 +25,8 @@ public enum ConsolidatedV2 {
         var out: [String: JSON] = [:]
         for (k, v) in metadata {
             let name = k.split(separator: "/").last.map(String.init) ?? k
-            guard [".zgroup", ".zarray", ".zattrs"].contains(name) else {
-                throw ZarrError(.invalidMetadata, "entry '\(k)' is not a .zgroup, .zarray or .zattrs (CM-03)", key: key)
+            guard [MetadataKey.zgroup, MetadataKey.zarray, MetadataKey.zattrs].contains(name) else {
+                throw ZarrError(.invalidMetadata, "entry '\(k)' is not a .zgroup, .zarray or .zattrs (CM-03)", key: key, problem: .invalidPath)
             }
             _ = try NodePath.normalize(k)
             out[k] = v
@@ -52,7 +52,7 @@ public struct ConsolidatedStore: ReadableStore {
 
     public func get(_ key: String, range: ByteRange) throws -> [UInt8]? {
         let name = key.split(separator: "/").last.map(String.init) ?? key
-        if [".zgroup", ".zarray", ".zattrs", "zarr.json"].contains(name) {
+        if [MetadataKey.zgroup, MetadataKey.zarray, MetadataKey.zattrs, MetadataKey.zarrJSON].contains(name) {
             guard let value = metadata[key] else { return nil }
             return Array(value[try range.resolve(count: value.count, key: key)])
         }

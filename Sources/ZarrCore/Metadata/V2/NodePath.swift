@@ -4,7 +4,7 @@ public enum NodePath {
     public static func normalize(_ path: String) throws -> String {
         let segments = path.replacingOccurrences(of: "\\", with: "/").split(separator: "/").map(String.init)
         for s in segments where s == "." || s == ".." {
-            throw ZarrError(.invalidArgument, "path '\(path)' has a '\(s)' segment (V2-05)")
+            throw ZarrError(.invalidArgument, "path '\(path)' has a '\(s)' segment (V2-05)", problem: .invalidPath)
         }
         return segments.joined(separator: "/")
     }
@@ -22,7 +22,7 @@ public enum NodePath {
     /// Why `name` cannot name a v3 node, or nil.
     public static func v3NameProblem(_ name: String) -> String? {
         name.isEmpty ? "is empty" : name.allSatisfy({ $0 == "." }) ? "is made only of periods"
-            : name.hasPrefix("__") ? "starts with the reserved prefix \"__\"" : name == "zarr.json" ? "is zarr.json (Zarr 3.1)" : nil
+            : name.hasPrefix("__") ? "starts with the reserved prefix \"__\"" : name == MetadataKey.zarrJSON ? "is zarr.json (Zarr 3.1)" : nil
     }
 
     /// The key prefix of a node: "" for the root, "a/b/" otherwise (V2-03).

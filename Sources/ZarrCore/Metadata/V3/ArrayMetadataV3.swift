@@ -33,7 +33,7 @@ public struct ArrayMetadataV3: Equatable, Sendable {
         guard let o = json.objectValue else { throw ZarrError.metadata("zarr.json must be a JSON object") }
         try checkNode(o, nodeType: "array")
         for key in ["shape", "data_type", "chunk_grid", "chunk_key_encoding", "fill_value", "codecs"] where o[key] == nil {
-            throw ZarrError.metadata("required member '\(key)' is missing (V3-10)", field: key)
+            throw ZarrError.metadata("required member '\(key)' is missing (V3-10)", field: key, problem: .missingMember)
         }
         try checkUnknownMembers(o, known: members)
         guard let shapeItems = o["shape"]?.arrayValue else { throw ZarrError.metadata("shape must be a list (V3-11)", field: "shape") }
@@ -90,7 +90,7 @@ public struct ArrayMetadataV3: Equatable, Sendable {
     static func checkUnknownMembers(_ o: JSONObject, known: Set<String>) throws {
         for key in o.keys where !known.contains(key) {
             if o[key]?["must_understand"] == .bool(false) { continue }
-            throw ZarrError.metadata("unknown member '\(key)' without must_understand: false (V3-44)", field: key)
+            throw ZarrError.metadata("unknown member '\(key)' without must_understand: false (V3-44)", field: key, problem: .unknownMember)
         }
     }
 
@@ -129,7 +129,7 @@ public struct ArrayMetadataV3: Equatable, Sendable {
     /// The codec chain, built for the array's data type (V3-82, V3-83).
     public func codecChain(registry: CodecRegistry = .standard) throws -> CodecChain {
         let rep = ChunkRepresentation(shape: chunkGrid.chunkShape([Int](repeating: 0, count: shape.count)), dataType: dataType.dataType, fillValue: fillValue)
-        return try registry.makeV3Chain(codecs, decoded: rep, legacyStructured: dataType.isLegacyStructured)
+        return try registry.makeChain(codecs, decoded: rep, legacyStructured: dataType.isLegacyStructured)
     }
 }
 

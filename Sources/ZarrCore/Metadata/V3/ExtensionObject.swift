@@ -6,6 +6,17 @@ public struct ExtensionObject: Equatable, Sendable {
     public var mustUnderstand: Bool
     public var json: JSON
 
+    /// A name and configuration as a v3 extension object would write them.
+    public init(name: String, configuration: JSONObject = JSONObject(), mustUnderstand: Bool = true) {
+        self.name = name
+        self.configuration = configuration
+        self.mustUnderstand = mustUnderstand
+        var o = JSONObject([("name", .string(name))])
+        if !configuration.isEmpty { o["configuration"] = .object(configuration) }
+        if !mustUnderstand { o["must_understand"] = false }
+        json = .object(o)
+    }
+
     public init(_ json: JSON, field: String) throws {
         self.json = json
         switch json {
@@ -27,7 +38,7 @@ public struct ExtensionObject: Equatable, Sendable {
             default: throw ZarrError.metadata("must_understand of '\(n)' must be a boolean", field: field)
             }
             for key in o.keys where !["name", "configuration", "must_understand"].contains(key) {
-                throw ZarrError.metadata("unknown member '\(key)' in extension object '\(n)'", field: field)
+                throw ZarrError.metadata("unknown member '\(key)' in extension object '\(n)'", field: field, problem: .unknownMember)
             }
         default:
             throw ZarrError.metadata("must be a name or an extension object (V3-42)", field: field)

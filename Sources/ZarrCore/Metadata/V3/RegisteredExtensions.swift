@@ -53,6 +53,6 @@ public enum RegisteredExtensions {
         } else {
             message = "\(point.noun) '\(name)' is not registered in zarr-extensions (\(registry)) and is unknown here"
         }
-        return ZarrError(.unsupported, message, codec: codec, field: point.rawValue)
+        return ZarrError(.unsupported, message, codec: codec, field: point.rawValue, problem: isRegistered(name, point) ? .general : .unregisteredExtension)
     }
 }

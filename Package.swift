@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "ZarrCore", targets: ["ZarrCore"]),
         .library(name: "ZarrConformance", targets: ["ZarrConformance"]),
         .library(name: "ZarrFuzzing", targets: ["ZarrFuzzing"]),
+        .library(name: "ZarrTestSupport", targets: ["ZarrTestSupport"]),
         .executable(name: "zarr-conformance", targets: ["zarr-conformance"]),
     ],
     dependencies: [
@@ -44,7 +45,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "ZarrCoreTests", dependencies: ["ZarrCore", "ZarrFuzzing"]),
+        // The shared checkers every store and codec passes (StoreConformance, CodecProperties).
+        .target(name: "ZarrTestSupport", dependencies: ["ZarrCore"]),
+        .testTarget(name: "ZarrCoreTests", dependencies: ["ZarrCore", "ZarrFuzzing", "ZarrTestSupport"]),
         .testTarget(name: "ZarrConformanceTests", dependencies: ["ZarrConformance", "ZarrCore", "zarr-conformance"]),
     ],
     swiftLanguageModes: [.v6]

@@ -215,6 +215,38 @@ final class ValidatorTests: XCTestCase {
         try clearChunks(root, "g/a")
     }
 
+    /// Verdicts come from the typed problem, field and codec of an error, never from its text:
+    /// every error here carries the same meaningless message.
+    func testVerdictsDoNotDependOnMessages() {
+        func rule(_ kind: ZarrError.Kind, _ problem: ZarrError.Problem = .general, field: String? = nil, codec: String? = nil,
+                  _ stage: Diagnosis.Stage) -> String {
+            Diagnosis.rule(ZarrError(kind, "reworded", codec: codec, field: field, problem: problem), stage)
+        }
+        XCTAssertEqual(rule(.invalidMetadata, .invalidJSON, .metadata(.v2)), "v2.metadata.json")
+        XCTAssertEqual(rule(.invalidMetadata, .missingMember, field: "level", codec: "gzip", .metadata(.v3)), "v3.metadata.required")
+        XCTAssertEqual(rule(.unsupported, .refusedCodec, codec: "pickle", .metadata(.v2)), "v2.codec.pickle")
+        XCTAssertEqual(rule(.unsupported, .unknownCodec, codec: "frobnicate", .metadata(.v2)), "v2.codec.unknown")
+        XCTAssertEqual(rule(.unsupported, .unknownCodec, codec: "numcodecs.x", .metadata(.v3)), "v3.codecs.unknown")
+        XCTAssertEqual(rule(.unsupported, .unregisteredExtension, field: "data_type", .metadata(.v3)), "v3.extension.not-registered")
+        XCTAssertEqual(rule(.unsupported, .unregisteredExtension, field: "storage_transformers", .metadata(.v3)), "v3.storage-transformer")
+        XCTAssertEqual(rule(.invalidMetadata, .unknownMember, field: "extra", .metadata(.v3)), "v3.metadata.unknown-member")
+        XCTAssertEqual(rule(.invalidMetadata, .unknownMember, field: "x", codec: "chunk_key_encoding", .metadata(.v3)), "v3.chunk-key-encoding.invalid")
+        XCTAssertEqual(rule(.invalidMetadata, field: "fill_value", .metadata(.v2)), "v2.fill-value.invalid")
+        XCTAssertEqual(rule(.invalidMetadata, field: "level", codec: "gzip", .metadata(.v3)), "v3.codecs.invalid")
+        XCTAssertEqual(rule(.invalidMetadata, .objectCodecMissing, field: "dtype", .metadata(.v2)), "v2.object.no-codec")
+        XCTAssertEqual(rule(.unsupported, .newerVersion, field: "n5", .metadata(.n5)), "n5.version")
+        XCTAssertEqual(rule(.invalidMetadata, .missingMember, field: "dataType", .metadata(.n5)), "n5.data-type")
+        XCTAssertEqual(rule(.invalidMetadata, .invalidPath, .consolidated), "consolidated.path-invalid")
+        XCTAssertEqual(rule(.invalidMetadata, .general, .consolidated), "consolidated.invalid")
+        XCTAssertEqual(rule(.corruptData, .checksumMismatch, codec: "crc32c", .chunk), "data.checksum")
+        XCTAssertEqual(rule(.corruptData, .shardIndex, codec: "sharding_indexed", .chunk), "shard.index")
+        XCTAssertEqual(rule(.corruptData, .sizeMismatch, codec: "zstd", .chunk), "data.chunk.size")
+        XCTAssertEqual(rule(.corruptData, .valueTooLarge, .chunk), "data.chunk.size")
+        XCTAssertEqual(rule(.corruptData, codec: "n5", .chunk), "n5.block.header")
+        XCTAssertEqual(rule(.storage, .general, .chunk), "structure.unreadable")
+        XCTAssertEqual(rule(.corruptData, codec: "gzip", .chunk), "data.chunk.decode")
+    }
+
     func testBaselinesPassEveryRule() throws {
         for base in [Base.v2, .v3, .n5] {
             XCTAssertEqual(try validate(try makeBase(base)), [], "\(base)")

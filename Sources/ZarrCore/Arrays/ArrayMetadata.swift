@@ -138,9 +138,10 @@ struct ArraySpec: Sendable {
     /// The most bytes the stored chunk at `indices` may take (see `CodecChain.maxStoredSize`).
     func maxStoredSize(_ rep: ChunkRepresentation) -> Int { uniformMaxStoredSize ?? codecs.maxStoredSize(rep) }
 
-    /// The sharding codec, when shards can be read partially (nothing before or after it).
-    var partialSharding: ShardingCodec? {
+    /// The array→bytes codec, when it decodes parts of a stored value and nothing comes before
+    /// or after it (sharding, SH-14).
+    var partialDecoder: (any PartialDecodingCodec)? {
         guard codecs.arrayToArray.isEmpty, codecs.bytesToBytes.isEmpty else { return nil }
-        return codecs.arrayToBytes as? ShardingCodec
+        return codecs.arrayToBytes as? any PartialDecodingCodec
     }
 }

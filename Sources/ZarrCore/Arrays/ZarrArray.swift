@@ -99,14 +99,46 @@ public final class ZarrArray: Sendable {
         return try withKey(key) { try spec.codecs.decode(bytes, rep) }
     }
 
-    /// Decodes the part of a chunk a selection needs: for shards, only the inner chunks it
-    /// touches, fetched by byte range (SH-14); a shard needed whole is read in one request.
+    /// Decodes the part of a chunk a selection needs: with a partial-decoding codec (sharding),
+    /// its index and then only the pieces the selection touches, by byte range, nearby ranges
+    /// merged into one read (SH-14); a value needed whole is read in one request.
     func readChunk(_ indices: [Int], for runs: [AxisRun]) throws -> ChunkData? {
-        guard let sharding = spec.partialSharding else { return try readChunk(indices) }
+        guard let codec = spec.partialDecoder else { return try readChunk(indices) }
         let key = chunkKey(indices), rep = spec.representation(indices)
-        let needed = sharding.innerChunks(covering: runs, rep)
-        if needed.count == zip(rep.shape, sharding.chunkShape).map({ $0 / $1 }).reduce(1, *) { return try readChunk(indices) }
-        return try withKey(key) { try sharding.decodePartial(store: store, key: key, rep, needed: needed) }
+        let wanted = codec.pieces(covering: runs, rep)
+        if wanted.count == (try withKey(key) { try codec.pieceCount(rep) }) { return try readChunk(indices) }
+        return try withKey(key) {
+            guard let size = try store.size(key) else { return nil }
+            let index: [UInt8]
+            do { guard let got = try store.get(key, range: try codec.indexRange(rep)) else { return nil }; index = got } catch let e as ZarrError where e.kind == .corruptData {
+                throw ZarrError.corrupt("the \(size)-byte value is shorter than its index", codec: codec.name, problem: .shardIndex)
+            }
+            let located = try codec.locate(wanted, index: index, size: size, rep)
+            let stored = located.compactMap { $0 }
+            let (reads, holder) = RangeCoalescing.merge(stored)
+            let pieceLimit = try codec.maxPieceSize(rep)
+            let fetched = try Parallel.map(reads.count) { i -> [UInt8] in
+                let r = reads[i]
+                guard let bytes = try store.get(key, range: .range(offset: r.lowerBound, length: r.count),
+                                                limit: max(r.count, pieceLimit)) else {
+                    throw ZarrError(.storage, "the value disappeared while it was read")
+                }
+                return bytes
+            }
+            var next = 0
+            let pieces: [[UInt8]?] = located.map { range in
+                guard let range else { return nil }
+                defer { next += 1 }
+                let read = reads[holder[next]]
+                guard range.count <= pieceLimit else { return nil }
+                return Array(fetched[holder[next]][(range.lowerBound - read.lowerBound)..<(range.upperBound - read.lowerBound)])
+            }
+            if let i = located.indices.first(where: { located[$0].map { $0.count > pieceLimit } ?? false }) {
+                throw ZarrError(.corruptData, "piece \(wanted[i]) has \(located[i]?.count ?? 0) bytes, more than the \(pieceLimit) it can hold here", codec: codec.name,
+                                problem: .valueTooLarge)
+            }
+            return try codec.decode(pieces: wanted, pieces, rep)
+        }
     }
 
     /// Reads a hyperslab (nil: the whole array) into a new buffer in C order of the selection.

@@ -50,7 +50,8 @@ public struct CodecChain: Sendable {
     public var codecs: [any Codec] { arrayToArray.map { $0 as any Codec } + [arrayToBytes] + bytesToBytes.map { $0 as any Codec } }
 
     /// Representations on the decoded side of each array→array codec, then the one the array→bytes codec sees.
-    func representations(_ rep: ChunkRepresentation) throws -> [ChunkRepresentation] {
+    /// The representation before each array→array codec and, last, the one the array→bytes codec sees.
+    public func representations(_ rep: ChunkRepresentation) throws -> [ChunkRepresentation] {
         var reps = [rep]
         for c in arrayToArray {
             do { reps.append(try c.encodedRepresentation(of: reps[reps.count - 1])) } catch let e as ZarrError { throw e.inCodec(c.name) }

@@ -13,14 +13,17 @@ public struct Slice: Equatable, Sendable {
 /// The part of a slice that falls in one chunk along one axis: `count` elements at
 /// `local, local + localStep, …` in the chunk, landing at `out, out + 1, …` in the selection.
 /// Plans are per chunk, never per element, so planning costs what the chunks touched cost.
-struct AxisRun: Sendable {
-    var chunk: Int
-    var local: Int
-    var localStep: Int
-    var out: Int
-    var count: Int
+public struct AxisRun: Sendable {
+    /// The chunk's index along the axis.
+    public internal(set) var chunk: Int
+    /// The first selected element, counted from the chunk's start, and the step between them.
+    public internal(set) var local: Int
+    public internal(set) var localStep: Int
+    /// Where the first element goes in the output, and how many there are.
+    public internal(set) var out: Int
+    public internal(set) var count: Int
 
-    var lastLocal: Int { local + (count - 1) * localStep }
+    public var lastLocal: Int { local + (count - 1) * localStep }
 }
 
 /// For one axis: the chunks a slice touches, one run each.

@@ -10,6 +10,8 @@ public struct ShardingCodec: ArrayToBytesCodec {
     public let indexCodecs: [JSON]
     public let indexAtStart: Bool
     let registry: CodecRegistry
+    /// The layout of the shards the array declares, prepared once (every shard of a regular grid).
+    private let prepared: Layout
     static let empty = UInt64.max
 
     public var name: String { "sharding_indexed" }
@@ -32,13 +34,25 @@ public struct ShardingCodec: ArrayToBytesCodec {
         self.registry = registry
         inner = try registry.makeChain(codecs, decoded: ChunkRepresentation(shape: shape, dataType: rep.dataType, fillValue: rep.fillValue),
                                          legacyStructured: context.legacyStructured)
-        _ = try layout(rep)  // SH-04 / E-44: the index chain must have a fixed size
+        prepared = try Self.layout(rep, chunkShape: shape, indexCodecs: indexCodecs, registry: registry)  // SH-04 / E-44
     }
 
     /// Chunks per shard, the index chain and its encoded size, for one shard representation.
-    struct Layout {
+    struct Layout: Sendable {
+        var shardRepresentation: ChunkRepresentation
         var chunksPerShard: [Int]
         var count: Int
+
+        /// The grid position of the inner chunk at flat C-order index `i`.
+        func position(_ i: Int) -> [Int] {
+            var rest = i
+            var out = [Int](repeating: 0, count: chunksPerShard.count)
+            for d in chunksPerShard.indices.reversed() {
+                out[d] = rest % chunksPerShard[d]
+                rest /= chunksPerShard[d]
+            }
+            return out
+        }
         var index: CodecChain
         var indexRepresentation: ChunkRepresentation
         var indexSize: Int
@@ -46,6 +60,11 @@ public struct ShardingCodec: ArrayToBytesCodec {
     }
 
     func layout(_ rep: ChunkRepresentation) throws -> Layout {
+        if rep == prepared.shardRepresentation { return prepared }
+        return try Self.layout(rep, chunkShape: chunkShape, indexCodecs: indexCodecs, registry: registry)
+    }
+
+    private static func layout(_ rep: ChunkRepresentation, chunkShape: [Int], indexCodecs: [JSON], registry: CodecRegistry) throws -> Layout {
         let cps = zip(rep.shape, chunkShape).map { $0 / $1 }
         let count = try Checked.product(cps, "inner chunks per shard")
         let indexRep = ChunkRepresentation(shape: cps + [2], dataType: .uint(bits: 64), fillValue: FillValue(bytes: [UInt8](repeating: 0xFF, count: 8)))
@@ -54,9 +73,9 @@ public struct ShardingCodec: ArrayToBytesCodec {
         var size = index.arrayToBytes.encodedSize(of: reps[reps.count - 1])
         for c in index.bytesToBytes { size = size.flatMap { c.encodedSize(ofDecoded: $0) } }
         guard let size else {
-            throw ZarrError(.invalidMetadata, "index_codecs must have a fixed encoded size: no compressors (SH-04, E-44)", codec: name, field: "index_codecs")
+            throw ZarrError(.invalidMetadata, "index_codecs must have a fixed encoded size: no compressors (SH-04, E-44)", codec: "sharding_indexed", field: "index_codecs")
         }
-        return Layout(chunksPerShard: cps, count: count, index: index, indexRepresentation: indexRep, indexSize: size,
+        return Layout(shardRepresentation: rep, chunksPerShard: cps, count: count, index: index, indexRepresentation: indexRep, indexSize: size,
                       innerRepresentation: ChunkRepresentation(shape: chunkShape, dataType: rep.dataType, fillValue: rep.fillValue))
     }
 
@@ -67,13 +86,6 @@ public struct ShardingCodec: ArrayToBytesCodec {
         guard let l = try? layout(decoded) else { return nil }
         let (chunks, overflow) = inner.maxStoredSize(l.innerRepresentation).multipliedReportingOverflow(by: l.count)
         return overflow ? nil : chunks.addingReportingOverflow(l.indexSize).partialValue
-    }
-
-    /// Inner chunk grid positions in C order.
-    func positions(_ cps: [Int]) -> [[Int]] {
-        var out: [[Int]] = [[]]
-        for n in cps { out = out.flatMap { p in (0..<n).map { p + [$0] } } }
-        return out
     }
 
     // MARK: Index
@@ -121,37 +133,24 @@ public struct ShardingCodec: ArrayToBytesCodec {
         guard bytes.count >= l.indexSize else { throw ZarrError.corrupt("shard of \(bytes.count) bytes is shorter than its \(l.indexSize)-byte index", codec: name, problem: .shardIndex) }
         let indexBytes = indexAtStart ? Array(bytes.prefix(l.indexSize)) : Array(bytes.suffix(l.indexSize))
         let entries = try readIndex(indexBytes, l, shardSize: bytes.count)
-        return try assemble(decoded, l, positions: positions(l.chunksPerShard).indices.map { $0 }) { i in
+        return try assemble(decoded, l, positions: Array(0..<l.count)) { i in
             guard let range = entries[i] else { return nil }
             return Array(bytes[range])
         }
     }
 
-    /// Reads only the index and the inner chunks at `needed` (flat C-order indices). Nil for a missing shard.
-    func decodePartial(store: any ReadableStore, key: String, _ decoded: ChunkRepresentation, needed: [Int]) throws -> ChunkData? {
-        let l = try layout(decoded)
-        guard let size = try store.size(key) else { return nil }
-        guard size >= l.indexSize else { throw ZarrError.corrupt("shard of \(size) bytes is shorter than its \(l.indexSize)-byte index", codec: name, problem: .shardIndex) }
-        guard let indexBytes = try store.get(key, range: indexAtStart ? .range(offset: 0, length: l.indexSize) : .suffix(l.indexSize)) else { return nil }
-        let entries = try readIndex(indexBytes, l, shardSize: size)
-        return try assemble(decoded, l, positions: needed) { i in
-            guard let range = entries[i] else { return nil }
-            return try store.get(key, range: .range(offset: range.lowerBound, length: range.count), limit: inner.maxStoredSize(l.innerRepresentation))
-        }
-    }
-
-    /// Decodes the inner chunks at `positions` in parallel and places them in a fill-valued shard.
+    /// Decodes the inner chunks at `positions` in parallel (`fetch(k)` gives the bytes of the k-th)
+    /// and places them in a fill-valued shard.
     private func assemble(_ rep: ChunkRepresentation, _ l: Layout, positions selected: [Int],
                           fetch: (Int) throws -> [UInt8]?) throws -> ChunkData {
-        let grid = positions(l.chunksPerShard)
         let parts = try Parallel.map(selected.count) { k -> ChunkData? in
-            guard let bytes = try fetch(selected[k]) else { return nil }
+            guard let bytes = try fetch(k) else { return nil }
             return try inner.decode(bytes, l.innerRepresentation)
         }
         var out = ChunkData.filled(rep)
         for (k, part) in parts.enumerated() {
             guard let part else { continue }
-            let origin = zip(grid[selected[k]], chunkShape).map { $0 * $1 }
+            let origin = zip(l.position(selected[k]), chunkShape).map { $0 * $1 }
             ChunkCopy.copy(part, sourceShape: chunkShape, into: &out, destinationShape: rep.shape,
                            runs: ChunkCopy.runs(sourceOrigin: [Int](repeating: 0, count: chunkShape.count), destinationOrigin: origin, extent: chunkShape),
                            itemSize: rep.dataType.itemSize ?? 0)
@@ -159,31 +158,14 @@ public struct ShardingCodec: ArrayToBytesCodec {
         return out
     }
 
-    /// Flat indices of the inner chunks that hold the selected positions of a shard.
-    func innerChunks(covering runs: [AxisRun], _ rep: ChunkRepresentation) -> [Int] {
-        let cps = zip(rep.shape, chunkShape).map { $0 / $1 }
-        var flat: [Int] = [0]
-        for d in 0..<cps.count {
-            let run = runs[d], size = chunkShape[d]
-            guard run.count > 0 else { return [] }
-            let first = run.local / size, last = run.lastLocal / size
-            // A step no longer than an inner chunk touches every inner chunk in between;
-            // a longer one touches a different inner chunk with each element.
-            let used = run.localStep <= size ? Array(first...last) : (0..<run.count).map { (run.local + $0 * run.localStep) / size }
-            flat = flat.flatMap { f in used.map { f * cps[d] + $0 } }
-        }
-        return flat
-    }
-
     // MARK: Encode
 
     public func encode(_ data: ChunkData, _ decoded: ChunkRepresentation) throws -> [UInt8] {
         let l = try layout(decoded)
-        let grid = positions(l.chunksPerShard)
         let emptyChunk = ChunkData.filled(l.innerRepresentation)
-        let encoded = try Parallel.map(grid.count) { i -> [UInt8]? in
+        let encoded = try Parallel.map(l.count) { i -> [UInt8]? in
             var part = emptyChunk
-            let origin = zip(grid[i], chunkShape).map { $0 * $1 }
+            let origin = zip(l.position(i), chunkShape).map { $0 * $1 }
             ChunkCopy.copy(data, sourceShape: decoded.shape, into: &part, destinationShape: chunkShape,
                            runs: ChunkCopy.runs(sourceOrigin: origin, destinationOrigin: [Int](repeating: 0, count: chunkShape.count), extent: chunkShape),
                            itemSize: decoded.dataType.itemSize ?? 0)
@@ -191,7 +173,7 @@ public struct ShardingCodec: ArrayToBytesCodec {
         }
         var body: [UInt8] = []
         var index = [UInt8]()
-        index.reserveCapacity(16 * grid.count)
+        index.reserveCapacity(16 * l.count)
         var offset = indexAtStart ? l.indexSize : 0
         func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { index += $0 } }
         for part in encoded {
@@ -208,4 +190,45 @@ public struct ShardingCodec: ArrayToBytesCodec {
 
 extension ShardingCodec {
     static let definition = CodecDefinition("sharding_indexed") { c, ctx, registry in .arrayToBytes(try ShardingCodec(c.extensionObject, context: ctx, registry: registry)) }
+}
+
+// MARK: Partial decoding (SH-14): the index, then only the inner chunks a selection needs.
+extension ShardingCodec: PartialDecodingCodec {
+    public func pieceCount(_ decoded: ChunkRepresentation) throws -> Int { try layout(decoded).count }
+
+    /// Flat indices of the inner chunks that hold the selected positions of a shard.
+    public func pieces(covering runs: [AxisRun], _ rep: ChunkRepresentation) -> [Int] {
+        let cps = zip(rep.shape, chunkShape).map { $0 / $1 }
+        var flat: [Int] = [0]
+        for d in 0..<cps.count {
+            let run = runs[d], size = chunkShape[d]
+            guard run.count > 0 else { return [] }
+            let first = run.local / size, last = run.lastLocal / size
+            // A step no longer than an inner chunk touches every inner chunk in between;
+            // a longer one touches a different inner chunk with each element.
+            let used = run.localStep <= size ? Array(first...last) : (0..<run.count).map { (run.local + $0 * run.localStep) / size }
+            flat = flat.flatMap { f in used.map { f * cps[d] + $0 } }
+        }
+        return flat
+    }
+
+    public func indexRange(_ decoded: ChunkRepresentation) throws -> ByteRange {
+        let l = try layout(decoded)
+        return indexAtStart ? .range(offset: 0, length: l.indexSize) : .suffix(l.indexSize)
+    }
+
+    public func locate(_ wanted: [Int], index: [UInt8], size: Int, _ decoded: ChunkRepresentation) throws -> [Range<Int>?] {
+        let l = try layout(decoded)
+        guard size >= l.indexSize else {
+            throw ZarrError.corrupt("shard of \(size) bytes is shorter than its \(l.indexSize)-byte index", codec: name, problem: .shardIndex)
+        }
+        let entries = try readIndex(index, l, shardSize: size)
+        return wanted.map { entries[$0] }
+    }
+
+    public func decode(pieces wanted: [Int], _ bytes: [[UInt8]?], _ decoded: ChunkRepresentation) throws -> ChunkData {
+        try assemble(decoded, try layout(decoded), positions: wanted) { bytes[$0] }
+    }
+
+    public func maxPieceSize(_ decoded: ChunkRepresentation) throws -> Int { inner.maxStoredSize(try layout(decoded).innerRepresentation) }
 }

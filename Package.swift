@@ -10,11 +10,15 @@ let package = Package(
         .library(name: "ZarrConformance", targets: ["ZarrConformance"]),
         .library(name: "ZarrFuzzing", targets: ["ZarrFuzzing"]),
         .library(name: "ZarrTestSupport", targets: ["ZarrTestSupport"]),
+        .library(name: "ZarrRemote", targets: ["ZarrRemote"]),
         .executable(name: "zarr-conformance", targets: ["zarr-conformance"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(name: "CZarrZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
@@ -36,6 +40,18 @@ let package = Package(
             ]
         ),
         .target(name: "ZarrConformance", dependencies: ["ZarrCore"]),
+        // Stores where the data lives: HTTP(S), S3, GCS and zip, and location strings.
+        .target(
+            name: "ZarrRemote",
+            dependencies: [
+                "ZarrCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // What the fuzz targets run (Fuzz/ builds them with libFuzzer; tests replay past crashes).
         .target(name: "ZarrFuzzing", dependencies: ["ZarrCore"]),
         .executableTarget(
@@ -48,6 +64,7 @@ let package = Package(
         // The shared checkers every store and codec passes (StoreConformance, CodecProperties).
         .target(name: "ZarrTestSupport", dependencies: ["ZarrCore"]),
         .testTarget(name: "ZarrCoreTests", dependencies: ["ZarrCore", "ZarrFuzzing", "ZarrTestSupport"]),
+        .testTarget(name: "ZarrRemoteTests", dependencies: ["ZarrRemote", "ZarrCore", "ZarrTestSupport"], exclude: ["Support/http_server.py"]),
         .testTarget(name: "ZarrConformanceTests", dependencies: ["ZarrConformance", "ZarrCore", "zarr-conformance"]),
     ],
     swiftLanguageModes: [.v6]

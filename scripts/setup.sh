@@ -31,3 +31,5 @@ venv() {  # venv DIR REQUIREMENTS
 }
 venv .venv-peers-v2 Vectors/peers/requirements-zarr-python-2.txt
 venv .venv-peers Vectors/peers/requirements-peers-v3.txt
+# moto's S3 server for the ZarrRemote tests (Tests/ZarrRemoteTests start and stop it themselves).
+venv .venv-moto scripts/requirements-moto.txt

@@ -1,0 +1,34 @@
+import ZarrCore
+
+/// A read-only store over HTTP(S): each key is a URL below `url`. GET with `Range` (suffix
+/// ranges included, with a size-then-range fallback for servers that refuse them); 404, 410
+/// and 204 mean missing; 403 is an error unless `options.forbiddenIsMissing`; 429, 5xx, resets,
+/// truncated bodies and timeouts are retried with backoff (`options.retry`) and counted in
+/// `counters`. HTTP has no listing: hierarchies are found through consolidated metadata and
+/// explicit node paths.
+public final class HTTPStore: AsyncReadableStore {
+    public let url: String
+    public let options: HTTPOptions
+    public let counters: RemoteCounters
+    let base: RemoteURL
+    let transport: HTTPTransport
+
+    public init(url: String, options: HTTPOptions = HTTPOptions(), counters: RemoteCounters = RemoteCounters()) throws {
+        guard let base = RemoteURL.parse(url) else { throw ZarrError(.invalidArgument, "not an http(s) URL: \(url)") }
+        self.url = url
+        self.base = base
+        self.options = options
+        self.counters = counters
+        self.transport = HTTPTransport(options: options, counters: counters)
+    }
+
+    public func get(_ key: String, range: ByteRange, limit: Int) async throws -> [UInt8]? {
+        try StoreRules.validateKey(key)
+        return try await transport.get(key: key, url: base.appending(key: key), range: range, limit: limit)
+    }
+
+    public func size(_ key: String) async throws -> Int? {
+        try StoreRules.validateKey(key)
+        return try await transport.size(key: key, url: base.appending(key: key))
+    }
+}

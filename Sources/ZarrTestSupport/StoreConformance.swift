@@ -1,56 +1,160 @@
+import Foundation
+@preconcurrency import XCTest
 import ZarrCore
 
-/// The checks every store passes (V3-101…V3-104, ST-04, ST-09, ST-10): one call tests a new one.
-/// The store must be empty and writable; it is left holding a few keys under `prefix`.
+/// The checks every store passes (memory, directory, zip, HTTP, S3, GCS): a new store is tested
+/// by one `checkAll` (or `checkReads`/`checkListing` for what it can do); sync stores through
+/// `AsyncStoreAdapter`. Reads: ST-09 (ranges, suffixes), ST-10 (missing is nil, every other
+/// failure raised), ST-04 (invalid keys refused), limits. Listing and writing where the store
+/// can.
 public enum StoreConformance {
-    public static func check(_ store: any Store, prefix: String = "conformance/") throws {
-        var e = Expectations()
-        let value = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
-        let key = prefix + "a/b/c"
+    /// What the read checks expect to find (written first by each test, through the store or
+    /// beside it).
+    public static let fixture: [(key: String, value: [UInt8])] = [
+        ("a", Array(0..<100)),
+        ("g/zarr.json", Array(#"{"zarr_format":3,"node_type":"group"}"#.utf8)),
+        ("g/c/0/0", (0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 2654435761 >> 13) }),
+        ("g/c/0/1", []),
+        ("x/y/z/deep", Array("deep value".utf8)),
+        ("sp ace/k%25", Array("odd name".utf8)),
+    ]
 
-        // ST-10: a missing key reads as nil, never as an error.
-        e.expect(e.noError("get of a missing key") { try store.get(prefix + "missing") } == .some(nil), "a missing key reads as nil")
-        e.expect(e.noError("size of a missing key") { try store.size(prefix + "missing") } == .some(nil), "a missing key has no size")
+    public static func populate(_ write: (String, [UInt8]) async throws -> Void) async throws {
+        for (key, value) in fixture { try await write(key, value) }
+    }
 
-        _ = e.noError("set") { try store.set(key, value) }
-        e.expect(e.noError("get") { try store.get(key) } == value, "a value reads back as written")
-        e.expect(e.noError("size") { try store.size(key) } == value.count, "size is the value's byte count")
-        _ = e.noError("overwrite") { try store.set(key, [1, 2, 3]) }
-        e.expect(e.noError("get after overwrite") { try store.get(key) } == [1, 2, 3], "a second set replaces the value")
-        _ = e.noError("set") { try store.set(key, value) }
-        _ = e.noError("set empty") { try store.set(prefix + "empty", []) }
-        e.expect(e.noError("get empty") { try store.get(prefix + "empty") } == [], "an empty value is present, not missing")
+    public static func expectError(
+        _ what: String, file: StaticString = #filePath, line: UInt = #line, _ body: () async throws -> Any?, check: (any Error) -> Void = { _ in }
+    ) async {
+        do {
+            let value = try await body()
+            XCTFail("\(what): expected an error, got \(String(describing: value))", file: file, line: line)
+        } catch { check(error) }
+    }
 
-        // ST-09: byte ranges, suffix ranges included; out of bounds is an error, never a short read.
-        e.expect(e.noError("range") { try store.get(key, range: .range(offset: 10, length: 20)) } == Array(value[10..<30]), "offset and length")
-        e.expect(e.noError("suffix") { try store.get(key, range: .suffix(16)) } == Array(value.suffix(16)), "suffix range")
-        e.expect(e.noError("empty range") { try store.get(key, range: .range(offset: 1000, length: 0)) } == [], "an empty range at the end")
-        e.expectError("a range past the end") { try store.get(key, range: .range(offset: 990, length: 20)) }
-        e.expectError("a suffix longer than the value") { try store.get(key, range: .suffix(1001)) }
-        e.expect(e.noError("range of a missing key") { try store.get(prefix + "missing", range: .suffix(4)) } == .some(nil), "a range of a missing key is nil")
+    public static func kind(_ error: any Error) -> ZarrError.Kind? { (error as? ZarrError)?.kind }
 
-        // A stored size is a claim like any other: a value larger than the caller's limit is refused.
-        e.expectError("a value over the limit") { try store.get(key, range: .all, limit: 999) }
-        e.expect(e.noError("a value at the limit") { try store.get(key, range: .all, limit: 1000) } == value, "a value at the limit reads")
-
-        // Listing (V3-103).
-        _ = e.noError("set sibling") { try store.set(prefix + "a/d", [9]) }
-        let listed = e.noError("list") { try store.list(prefix: prefix) }.map(Set.init)
-        e.expect(listed == [key, prefix + "a/d", prefix + "empty"], "list(prefix:) gives every key under the prefix: \(listed.map { $0.sorted() } ?? [])")
-        if let dir = e.noError("listDir", { try store.listDir(prefix + "a/") }) {
-            e.expect(dir.keys == ["d"] && dir.prefixes == ["b"], "listDir gives the keys and child prefixes directly under a prefix: \(dir)")
+    public static func checkReads(_ store: any AsyncReadableStore, file: StaticString = #filePath, line: UInt = #line) async throws {
+        for (key, value) in fixture {
+            let got = try await store.get(key)
+            XCTAssertEqual(got, value, "get \(key)", file: file, line: line)
+            let size = try await store.size(key)
+            XCTAssertEqual(size, value.count, "size \(key)", file: file, line: line)
+            guard value.count >= 10 else { continue }
+            let n = value.count
+            for (offset, length) in [(0, 1), (3, 7), (n / 2, n / 3), (n - 1, 1), (0, n)] {
+                let part = try await store.get(key, range: .range(offset: offset, length: length))
+                XCTAssertEqual(part, Array(value[offset..<offset + length]), "\(key)[\(offset)+\(length)] (ST-09)", file: file, line: line)
+            }
+            for suffix in [1, 9, n] {
+                let tail = try await store.get(key, range: .suffix(suffix))
+                XCTAssertEqual(tail, Array(value.suffix(suffix)), "\(key)[-\(suffix)] (ST-09)", file: file, line: line)
+            }
+            let empty = try await store.get(key, range: .range(offset: n, length: 0))
+            XCTAssertEqual(empty, [], "\(key): an empty range at the end", file: file, line: line)
+            // Out of range: an error, never nil and never fewer bytes (ST-10).
+            await expectError("\(key) range past the end", file: file, line: line, { try await store.get(key, range: .range(offset: n - 5, length: 10)) }) {
+                XCTAssertEqual(kind($0), .corruptData, "\($0)", file: file, line: line)
+            }
+            await expectError("\(key) range after the end", file: file, line: line, { try await store.get(key, range: .range(offset: n + 1, length: 1)) }) {
+                XCTAssertEqual(kind($0), .corruptData, "\($0)", file: file, line: line)
+            }
+            await expectError("\(key) suffix longer than the value", file: file, line: line, { try await store.get(key, range: .suffix(n + 1)) }) {
+                XCTAssertEqual(kind($0), .corruptData, "\($0)", file: file, line: line)
+            }
+            // Limits: refused, whether the whole value or a range is asked for.
+            await expectError("\(key) over its limit", file: file, line: line, { try await store.get(key, range: .all, limit: n - 1) }) {
+                XCTAssertEqual(kind($0), .corruptData, "\($0)", file: file, line: line)
+                XCTAssertTrue("\($0)".contains(key), "the error names the key: \($0)", file: file, line: line)
+            }
+            await expectError("\(key) range over its limit", file: file, line: line, { try await store.get(key, range: .range(offset: 0, length: 5), limit: 4) }) {
+                XCTAssertEqual(kind($0), .corruptData, "\($0)", file: file, line: line)
+            }
         }
-
-        // Erase (V3-104): the key goes; erasing a missing key is no error.
-        _ = e.noError("erase") { try store.erase(prefix + "a/d") }
-        e.expect(e.noError("get after erase") { try store.get(prefix + "a/d") } == .some(nil), "an erased key reads as nil")
-        _ = e.noError("erase of a missing key") { try store.erase(prefix + "a/d") }
-
-        // ST-04: keys that would leave the store or are not keys at all.
-        for bad in ["", "/abs", prefix + "a/../b", prefix + "a//b", prefix + "./a", prefix + "a\\b", prefix + "nul\u{0}"] {
-            e.expectError("get of invalid key '\(bad)'") { try store.get(bad) }
-            e.expectError("set of invalid key '\(bad)'") { try store.set(bad, [0]) }
+        // Missing keys are nil, whatever is asked (ST-10).
+        for key in ["missing", "g/c/9/9", "g/zarr.json/below"] {
+            let all = try await store.get(key)
+            XCTAssertNil(all, "missing \(key)", file: file, line: line)
+            let part = try await store.get(key, range: .range(offset: 2, length: 3))
+            XCTAssertNil(part, "missing \(key) range", file: file, line: line)
+            let tail = try await store.get(key, range: .suffix(4))
+            XCTAssertNil(tail, "missing \(key) suffix", file: file, line: line)
+            let size = try await store.size(key)
+            XCTAssertNil(size, "missing \(key) size", file: file, line: line)
         }
-        try e.done()
+        // Keys that could escape the root or are not keys at all (ST-04).
+        for key in ["", "/a", "a//b", "../a", "g/../a", "a/./b", "a\\b", "g/"] {
+            await expectError("invalid key '\(key)'", file: file, line: line, { try await store.get(key) }) {
+                XCTAssertEqual(kind($0), .invalidArgument, "\($0)", file: file, line: line)
+            }
+        }
+        // Many reads at once, in order; several ranges of one value, merged or not, the same bytes.
+        let requests = fixture.map { StoreRequest($0.key) } + [StoreRequest("missing")]
+        let many = try await store.getMany(requests, concurrency: 4)
+        XCTAssertEqual(many, fixture.map(\.value) + [nil], file: file, line: line)
+        let chunk = fixture[2].value
+        let ranges: [ByteRange] = [.range(offset: 0, length: 10), .range(offset: 100, length: 50), .range(offset: 120, length: 10), .suffix(16), .range(offset: 4000, length: 1000)]
+        for coalescing in [RangeCoalescing(), .none] {
+            let parts = try await store.getRanges("g/c/0/0", ranges, coalescing: coalescing)
+            XCTAssertEqual(parts, [Array(chunk[0..<10]), Array(chunk[100..<150]), Array(chunk[120..<130]), Array(chunk.suffix(16)), Array(chunk[4000..<5000])], file: file, line: line)
+        }
+        let absent = try await store.getRanges("missing", ranges)
+        XCTAssertNil(absent, file: file, line: line)
+        let json = try await store.getJSON("g/zarr.json")
+        XCTAssertEqual(json?["node_type"]?.stringValue, "group", file: file, line: line)
+    }
+
+    public static func checkListing(_ store: any AsyncListableStore, file: StaticString = #filePath, line: UInt = #line) async throws {
+        let all = try await store.list(prefix: "")
+        XCTAssertEqual(all, fixture.map(\.key).sorted(), file: file, line: line)
+        let group = try await store.list(prefix: "g/")
+        XCTAssertEqual(group, ["g/c/0/0", "g/c/0/1", "g/zarr.json"], file: file, line: line)
+        let none = try await store.list(prefix: "nope/")
+        XCTAssertEqual(none, [], file: file, line: line)
+        let dir = try await store.listDir("g/")
+        XCTAssertEqual(dir.keys, ["zarr.json"], file: file, line: line)
+        XCTAssertEqual(dir.prefixes, ["c"], file: file, line: line)
+        let root = try await store.listDir("")
+        XCTAssertEqual(root.keys, ["a"], file: file, line: line)
+        XCTAssertEqual(root.prefixes, ["g", "sp ace", "x"], file: file, line: line)
+        let deep = try await store.listDir("x/y/")
+        XCTAssertEqual(deep.keys, [], file: file, line: line)
+        XCTAssertEqual(deep.prefixes, ["z"], file: file, line: line)
+    }
+
+    public static func checkWrites(_ store: any AsyncStore, file: StaticString = #filePath, line: UInt = #line) async throws {
+        try await store.set("w/new", [1, 2, 3])
+        var got = try await store.get("w/new")
+        XCTAssertEqual(got, [1, 2, 3], file: file, line: line)
+        try await store.set("w/new", Array(repeating: 7, count: 300))
+        got = try await store.get("w/new")
+        XCTAssertEqual(got, Array(repeating: 7, count: 300), "an overwrite replaces the value", file: file, line: line)
+        let listed = try await store.list(prefix: "w/")
+        XCTAssertEqual(listed, ["w/new"], "an overwrite leaves one key", file: file, line: line)
+        try await store.set("w/empty", [])
+        let empty = try await store.get("w/empty")
+        XCTAssertEqual(empty, [], file: file, line: line)
+        let size = try await store.size("w/empty")
+        XCTAssertEqual(size, 0, file: file, line: line)
+        try await store.erase("w/new")
+        try await store.erase("w/empty")
+        got = try await store.get("w/new")
+        XCTAssertNil(got, "erased", file: file, line: line)
+        try await store.erase("w/never-there")
+        let after = try await store.list(prefix: "w/")
+        XCTAssertEqual(after, [], file: file, line: line)
+        for key in ["../escape", "/abs", "a//b"] {
+            await expectError("set '\(key)'", file: file, line: line, { try await store.set(key, [1]) }) {
+                XCTAssertEqual(kind($0), .invalidArgument, "\($0)", file: file, line: line)
+            }
+        }
+    }
+
+    /// Everything above on a store that starts empty and can be written.
+    public static func checkAll(_ store: any AsyncStore, file: StaticString = #filePath, line: UInt = #line) async throws {
+        try await populate { try await store.set($0, $1) }
+        try await checkReads(store, file: file, line: line)
+        try await checkListing(store, file: file, line: line)
+        try await checkWrites(store, file: file, line: line)
     }
 }

@@ -3,17 +3,9 @@ import XCTest
 @testable import ZarrCore
 import ZarrTestSupport
 
-/// Every store and every registered codec through the shared checkers of ZarrTestSupport: a new
-/// store is one line in `testEveryStore`, a new codec one sample in `samples`.
+/// Every registered codec through the shared checker of ZarrTestSupport: a new codec is one
+/// sample in `samples`. (Every store runs `StoreConformance` in ZarrRemoteTests.)
 final class SharedCheckerTests: XCTestCase {
-    func testEveryStore() throws {
-        // V3-101…V3-104, ST-04, ST-09, ST-10.
-        try StoreConformance.check(MemoryStore())
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("conformance-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        try StoreConformance.check(FilesystemStore(root: root, durable: false))
-    }
-
     /// Decoded values that every type below holds exactly: 0, 1, 2… as the type's elements.
     static func values(_ type: DataType, _ count: Int) -> ChunkData {
         switch type {

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import XCTest
 import ZarrCore
+import ZarrTestSupport
 
 /// The async layer in ZarrCore: range coalescing, bounded concurrency, the sync→async adapter
 /// and the async→sync bridge.

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import ZarrCore
+import ZarrTestSupport
 @testable import ZarrRemote
 
 /// The misbehaving servers of the issue: each gives the right bytes or a classified error

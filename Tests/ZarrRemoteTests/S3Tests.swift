@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import ZarrCore
+import ZarrTestSupport
 @testable import ZarrRemote
 
 /// S3 beyond the shared suite: SigV4 against AWS's published example and against botocore,

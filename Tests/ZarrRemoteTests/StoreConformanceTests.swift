@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import ZarrCore
+import ZarrTestSupport
 @testable import ZarrRemote
 
 /// One suite, every store (ST-04, ST-09, ST-10).

@@ -114,28 +114,27 @@ public final class ZarrArray: Sendable {
                 throw ZarrError.corrupt("the \(size)-byte value is shorter than its index", codec: codec.name, problem: .shardIndex)
             }
             let located = try codec.locate(wanted, index: index, size: size, rep)
-            let stored = located.compactMap { $0 }
-            let (reads, holder) = RangeCoalescing.merge(stored)
             let pieceLimit = try codec.maxPieceSize(rep)
+            if let i = located.indices.first(where: { (located[$0]?.count ?? 0) > pieceLimit }) {
+                throw ZarrError(.corruptData, "piece \(wanted[i]) has \(located[i]?.count ?? 0) bytes, more than the \(pieceLimit) it can hold here",
+                                codec: codec.name, problem: .valueTooLarge)
+            }
+            let stored = located.indices.filter { located[$0] != nil }
+            let reads = RangeCoalescer.coalesce(stored.compactMap { located[$0] })
+            var pieces = [[UInt8]?](repeating: nil, count: located.count)
             let fetched = try Parallel.map(reads.count) { i -> [UInt8] in
-                let r = reads[i]
-                guard let bytes = try store.get(key, range: .range(offset: r.lowerBound, length: r.count),
-                                                limit: max(r.count, pieceLimit)) else {
+                let r = reads[i].range
+                guard let bytes = try store.get(key, range: .range(offset: r.lowerBound, length: r.count), limit: r.count) else {
                     throw ZarrError(.storage, "the value disappeared while it was read")
                 }
                 return bytes
             }
-            var next = 0
-            let pieces: [[UInt8]?] = located.map { range in
-                guard let range else { return nil }
-                defer { next += 1 }
-                let read = reads[holder[next]]
-                guard range.count <= pieceLimit else { return nil }
-                return Array(fetched[holder[next]][(range.lowerBound - read.lowerBound)..<(range.upperBound - read.lowerBound)])
-            }
-            if let i = located.indices.first(where: { located[$0].map { $0.count > pieceLimit } ?? false }) {
-                throw ZarrError(.corruptData, "piece \(wanted[i]) has \(located[i]?.count ?? 0) bytes, more than the \(pieceLimit) it can hold here", codec: codec.name,
-                                problem: .valueTooLarge)
+            for (read, bytes) in zip(reads, fetched) {
+                for member in read.members {
+                    let i = stored[member]
+                    guard let range = located[i] else { continue }
+                    pieces[i] = Array(bytes[(range.lowerBound - read.range.lowerBound)..<(range.upperBound - read.range.lowerBound)])
+                }
             }
             return try codec.decode(pieces: wanted, pieces, rep)
         }

@@ -16,26 +16,3 @@ public protocol PartialDecodingCodec: ArrayToBytesCodec {
     /// The most bytes one stored piece may take.
     func maxPieceSize(_ decoded: ChunkRepresentation) throws -> Int
 }
-
-/// Merging of byte ranges of one value into fewer requests.
-public enum RangeCoalescing {
-    /// Ranges closer than `gap` bytes are read as one, up to `maxSize` bytes per read (an
-    /// oversized range stays one read of its own). Returns the reads in offset order and, for
-    /// each input range, which read holds it.
-    public static func merge(_ ranges: [Range<Int>], gap: Int = 4096, maxSize: Int = 16 << 20) -> (reads: [Range<Int>], holder: [Int]) {
-        let order = ranges.indices.sorted { ranges[$0].lowerBound < ranges[$1].lowerBound }
-        var reads: [Range<Int>] = []
-        var holder = [Int](repeating: 0, count: ranges.count)
-        for i in order {
-            let r = ranges[i]
-            if let last = reads.last, r.lowerBound <= last.upperBound + gap,
-               max(last.upperBound, r.upperBound) - last.lowerBound <= maxSize {
-                reads[reads.count - 1] = last.lowerBound..<max(last.upperBound, r.upperBound)
-            } else {
-                reads.append(r)
-            }
-            holder[i] = reads.count - 1
-        }
-        return (reads, holder)
-    }
-}

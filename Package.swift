@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        // `swift package generate-documentation --target ZarrCore` builds the DocC catalog.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(name: "CZarrZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
@@ -57,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "zarr-conformance",
             dependencies: [
-                "ZarrCore", "ZarrConformance",
+                "ZarrCore", "ZarrConformance", "ZarrRemote",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -35,7 +35,7 @@ public struct StoreManifest: Sendable, Equatable {
 
     /// Values larger than any value a reader takes (`StoreLimits.maxValueBytes`) are listed by
     /// size alone (`sha256` empty): a sparse file of terabytes is never read.
-    static func entry(_ store: FilesystemStore, _ key: String) throws -> Entry? {
+    static func entry(_ store: any ReadableStore, _ key: String) throws -> Entry? {
         guard let size = try store.size(key) else { return nil }
         if size > StoreLimits.maxValueBytes { return Entry(size: size, sha256: "") }
         var offset = 0

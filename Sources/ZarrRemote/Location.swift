@@ -60,6 +60,15 @@ public struct Location: Sendable {
     public var listable: (any AsyncListableStore)? { store as? any AsyncListableStore }
     public var writable: (any AsyncWritableStore)? { store as? any AsyncWritableStore }
 
+    /// The store for the synchronous pipeline: a local directory or zip file as itself, a remote
+    /// store through a `BlockingStore` (from threads outside Swift's cooperative pool), which
+    /// fetches up to `concurrency` values at once when the pipeline prefetches.
+    public func synchronous(concurrency: Int = AsyncStores.defaultConcurrency) -> any ReadableStore {
+        if let local = store as? AsyncStoreAdapter<FilesystemStore> { return local.base }
+        if let zip = store as? AsyncStoreAdapter<ZipStore> { return zip.base }
+        return blocking(concurrency: concurrency)
+    }
+
     /// The store for today's synchronous pipeline (from threads outside Swift's cooperative pool).
     public func blocking(concurrency: Int = AsyncStores.defaultConcurrency) -> BlockingStore {
         BlockingStore(store, concurrency: concurrency)

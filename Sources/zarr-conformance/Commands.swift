@@ -2,11 +2,12 @@ import ArgumentParser
 import Foundation
 import ZarrConformance
 import ZarrCore
+import ZarrRemote
 
 /// The command-line tool: parses, calls the libraries, maps errors to exit codes.
 /// Exit codes: 0 success, 1 findings or mismatches, 2 usage error, 3 could not read.
 @main
-struct ZarrConformanceCommand: ParsableCommand {
+struct ZarrConformanceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zarr-conformance",
         abstract: "A reference implementation of Zarr v2, v3 and N5, and a conformance suite.",
@@ -21,10 +22,10 @@ struct ZarrConformanceCommand: ParsableCommand {
     }
 
     /// Maps ArgumentParser's usage failures (EX_USAGE, 64) to this tool's exit code 2.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var command = command as? any AsyncParsableCommand { try await command.run() } else { try command.run() }
         } catch {
             if exitCode(for: error) == .validationFailure {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
@@ -45,13 +46,13 @@ struct NodeOptions: ParsableArguments {
     var n5Axes: N5Axes = .native
     @Option(name: .customLong("zarr-format"), help: "Where a node has both zarr.json and .zarray/.zgroup: 3 reads zarr.json (the default, with a warning), 2 the v2 metadata.")
     var zarrFormat: ZarrFormat?
+    @OptionGroup var location: StoreOptions
 
-    /// Opens the node; a choice made for the user (both formats present) is one `warning:` line on stderr.
-    func open(_ path: String) throws -> ZarrNode {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw ZarrError(.notFound, "no such file or directory", key: path)
-        }
-        return try ZarrNode.open(store: FilesystemStore(root: path), path: node, consolidated: consolidated, n5Axes: n5Axes,
+    /// Opens the node at a location; a choice made for the user (both formats present) is one `warning:` line on stderr.
+    func open(_ text: String) throws -> ZarrNode {
+        let (store, inner, _) = try location.open(text)
+        let path = [inner, node].filter { !$0.isEmpty }.joined(separator: "/")
+        return try ZarrNode.open(store: store, path: path, consolidated: consolidated, n5Axes: n5Axes,
                                  zarrFormat: zarrFormat) { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) }
     }
 
@@ -69,14 +70,16 @@ func readOrExit<T>(_ body: () throws -> T) throws -> T {
     }
 }
 
-struct Info: ParsableCommand {
+struct Info: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print a metadata summary of the node at PATH.")
-    @Argument(help: "A store directory (or a node directory inside one).") var path: String
+    @Argument(help: "A store location: a directory (or a node directory inside one), a .zip file, file://, http(s)://, s3:// or gs://.") var path: String
     @OptionGroup var options: NodeOptions
     @Flag(name: .long, help: "Print JSON.") var json = false
 
-    func run() throws {
-        let summary = try readOrExit { try NodeInfo.describe(try options.open(path)) }
+    func run() async throws {
+        let (options, path) = (options, path)
+        let summary = try await offThePool { try readOrExit { try NodeInfo.describe(try options.open(path)) } }
+        defer { options.location.reportTraffic(Location.kind(of: path)) }
         if json { print(summary.serialized(indent: 2)); return }
         for (key, value) in summary.objectValue ?? JSONObject() {
             switch key {
@@ -93,13 +96,15 @@ struct Info: ParsableCommand {
     }
 }
 
-struct Digest: ParsableCommand {
+struct Digest: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print the canonical SHA-256 digest of the array at PATH as JSON.")
-    @Argument(help: "The array's store directory.") var path: String
+    @Argument(help: "The array's location: a directory, a .zip file, file://, http(s)://, s3:// or gs://.") var path: String
     @OptionGroup var options: NodeOptions
 
-    func run() throws {
-        let out: JSON = try readOrExit {
+    func run() async throws {
+        let (options, path) = (options, path)
+        defer { options.location.reportTraffic(Location.kind(of: path)) }
+        let out: JSON = try await offThePool { try readOrExit {
             let array = try options.openArray(path)
             let result = try CanonicalDigest.compute(array)
             return .object(JSONObject([
@@ -107,18 +112,24 @@ struct Digest: ParsableCommand {
                 ("data_type", NodeInfo.dataTypeJSON(array)), ("format", .string(array.metadata.format.rawValue)),
                 ("elements", .int(result.elementCount)),
             ]))
-        }
+        } }
         print(out.serialized())
     }
 }
 
-struct Cat: ParsableCommand {
+struct Cat: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print each element in C order, one per line, as fill-value JSON.")
-    @Option(name: .customLong("array_path"), help: "The array's store directory.") var arrayPath: String
+    @Option(name: .customLong("array_path"), help: "The array's location: a directory, a .zip file, file://, http(s)://, s3:// or gs://.") var arrayPath: String
     @OptionGroup var options: NodeOptions
 
     /// Streams: one slab of chunk rows in memory at a time, output flushed every 64 KiB.
-    func run() throws {
+    func run() async throws {
+        let (options, arrayPath) = (options, arrayPath)
+        defer { options.location.reportTraffic(Location.kind(of: arrayPath)) }
+        try await offThePool { try Self.stream(options, arrayPath) }
+    }
+
+    static func stream(_ options: NodeOptions, _ arrayPath: String) throws {
         var out = ""
         try readOrExit {
             let array = try options.openArray(arrayPath)

@@ -2,10 +2,11 @@ import ArgumentParser
 import Foundation
 import ZarrConformance
 import ZarrCore
+import ZarrRemote
 
 extension SpecVersion: ExpressibleByArgument {}
 
-struct Validate: ParsableCommand {
+struct Validate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check a store written by any tool against the spec: metadata, structure and every chunk.",
         discussion: "Exit 0 when no finding reaches --fail-on, 1 when one does, 2 on a usage error, 3 when the store cannot be read at all."
@@ -14,7 +15,8 @@ struct Validate: ParsableCommand {
     enum Format: String, ExpressibleByArgument { case text, json, junit, sarif }
     enum FailOn: String, ExpressibleByArgument { case error, warning, never }
 
-    @Argument(help: "The store's directory.") var path: String?
+    @Argument(help: "The store's location: a directory, a .zip file, file://, http(s)://, s3:// or gs://.") var path: String?
+    @OptionGroup var location: StoreOptions
     @Flag(name: .customLong("metadata-only"), help: "Check metadata and structure, do not decode chunks.") var metadataOnly = false
     @Option(help: "text, json, junit or sarif.") var format: Format = .text
     @Option(name: .customLong("fail-on"), help: "error (default), warning or never.") var failOn: FailOn = .error
@@ -24,7 +26,7 @@ struct Validate: ParsableCommand {
     var expectChunks: String = "fill"
     @Flag(name: .customLong("list-rules"), help: "Print every rule as Markdown and exit.") var listRules = false
 
-    func run() throws {
+    func run() async throws {
         if listRules { print(Rules.markdown, terminator: ""); return }
         guard let path else { throw ValidationError("a store path is required") }
         var validator = Validator()
@@ -39,7 +41,21 @@ struct Validate: ParsableCommand {
         if live {
             validator.progress = { FileHandle.standardError.write(Data("\r\u{1B}[2K… \($0)".utf8)) }
         }
-        let report = try readOrExit { try validator.validate(root: path) }
+        let kind = Location.kind(of: path)
+        let report: Validator.Report
+        if kind == .directory, !path.hasPrefix("file://") {
+            report = try readOrExit { try validator.validate(root: path) }  // the hardened directory walk
+        } else {
+            let (location, frozen) = (location, validator)
+            report = try await offThePool {
+                try readOrExit {
+                    let (store, inner, _) = try location.open(path)
+                    guard inner.isEmpty else { throw ZarrError(.invalidArgument, "validate checks a whole store: give the zip file, not a node inside it", key: path) }
+                    return try frozen.validate(store: store)
+                }
+            }
+            location.reportTraffic(kind)
+        }
         if live { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
         let level: Rule.Severity? = failOn == .never ? nil : failOn == .warning ? .warning : .error
         let valid = !report.findings.contains { $0.severity == .error }

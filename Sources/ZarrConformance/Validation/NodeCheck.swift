@@ -3,7 +3,7 @@ import ZarrCore
 
 /// The metadata and structure rules for one node directory.
 struct NodeCheck {
-    let store: FilesystemStore
+    let store: any ReadableStore
     let directory: String
     let walk: Walk
     let sink: FindingSink

@@ -61,6 +61,7 @@ extension Rules {
         "structure.link-outside": "copy the target into the store instead of linking to it; readers never follow such links",
         "structure.special-file": "replace the FIFO, socket or device with a regular file",
         "structure.unreadable": "make the file or directory readable (permissions) and run validate again",
+        "structure.no-listing": "write consolidated metadata so every node can be found, or validate a copy or listable location (S3, a directory) for the structure rules",
         "structure.no-metadata": "point validate at the store's root (the directory holding .zarray, .zgroup, zarr.json or attributes.json)",
         "consolidated.invalid": "regenerate .zmetadata (zarr.consolidate_metadata) or remove it",
         "consolidated.path-invalid": "regenerate the consolidated metadata: keys are relative paths inside the store",

@@ -108,6 +108,7 @@ public enum Rules {
         r("structure.special-file", .error, "V3-107", "a FIFO, socket or device where a value is expected (never read)"),
         r("structure.unreadable", .error, "ST-10", "a directory or file cannot be read (permission or I/O error): not checked"),
         r("structure.no-metadata", .error, "V3-01", "no Zarr or N5 metadata anywhere in the store"),
+        r("structure.no-listing", .info, "V3-103", "the store cannot list (HTTP): nodes come from consolidated metadata, chunks from the grid; stray keys were not looked for"),
         // Consolidated metadata.
         r("consolidated.invalid", .error, "CM-01", ".zmetadata is not consolidated format 1 with a metadata object"),
         r("consolidated.path-invalid", .error, "CM-05", "a consolidated key names a path outside the store or an unknown kind"),

@@ -48,7 +48,7 @@ extension Validator {
     }
 
     /// The store against the manifest it should match, key by key.
-    func compare(_ manifest: StoreManifest, files: [String], store: FilesystemStore, sink: FindingSink) {
+    func compare(_ manifest: StoreManifest, files: [String], store: any ReadableStore, sink: FindingSink) {
         let stored = Set(files)
         for key in manifest.entries.keys.sorted() where !stored.contains(key) {
             sink.add(Finding("data.chunks.missing", key, "listed in the manifest, not in the store"))

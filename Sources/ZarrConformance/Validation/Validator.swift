@@ -4,7 +4,7 @@ import ZarrCore
 /// Checks a store written by any tool against the rules in `Rules.all`: metadata, structure and,
 /// unless `metadataOnly`, every chunk. Store contents are untrusted: nothing here trusts a size,
 /// a key or a link. Memory stays at a few chunks: chunks are decoded a core's worth at a time.
-public struct Validator {
+public struct Validator: Sendable {
     public var metadataOnly = false
     public var maxDepth = 64
     public var maxFindingsPerRule = 200
@@ -12,7 +12,7 @@ public struct Validator {
     public var spec = SpecVersion.latest
     /// What a missing chunk means (see `ChunkExpectation`).
     public var expectChunks = ChunkExpectation.fillIsFine
-    public var progress: (String) -> Void = { _ in }
+    public var progress: @Sendable (String) -> Void = { _ in }
 
     public init() {}
 
@@ -37,24 +37,47 @@ public struct Validator {
         }
         let sink = FindingSink(cap: maxFindingsPerRule, version: spec)
         let walk = Walk(root: root, maxDepth: maxDepth, sink: sink)
-        progress("listed \(walk.files.count) files")
-        let store = FilesystemStore(root: root)
+        return check(FilesystemStore(root: root), walk: walk, sink: sink)
+    }
+
+    /// Checks a store of any kind (zip, HTTP, S3, GCS) by its listing; a store that cannot list
+    /// (HTTP) by the nodes its consolidated metadata names and the chunk keys of their grids,
+    /// with an info finding saying which structure rules that leaves unchecked.
+    public func validate(store: any ReadableStore) throws -> Report {
+        let sink = FindingSink(cap: maxFindingsPerRule, version: spec)
+        var probeGrid = false
+        let walk: Walk
+        do {
+            guard let listable = store as? any ListableStore else { throw ZarrError(.unsupported, "no listing") }
+            walk = Walk(keys: try listable.list(prefix: ""), sink: sink)
+        } catch let e as ZarrError where e.kind == .unsupported {
+            walk = try Walk(unlisted: store, sink: sink)
+            probeGrid = true
+            sink.add(Finding("structure.no-listing", ".", "the store cannot list its keys: nodes come from consolidated metadata and the root, chunks from the grid; "
+                             + "stray keys, leftover temporaries and keys outside the grid were not looked for"))
+        }
+        progress("listed \(walk.files.count) keys")
+        return check(store, walk: walk, sink: sink, probeGrid: probeGrid)
+    }
+
+    /// `probeGrid`: the walk lists no chunks; every key of each array's grid is tried instead.
+    func check(_ store: any ReadableStore, walk: Walk, sink: FindingSink, probeGrid: Bool = false) -> Report {
         var nodes = 0, chunks = 0
         let nodeDirectories = walk.nodeDirectories()
         if nodeDirectories.isEmpty {
-            sink.add(Finding("structure.no-metadata", ".", "no Zarr or N5 metadata found at \(root) (.zarray, .zgroup, zarr.json or attributes.json)"))
+            sink.add(Finding("structure.no-metadata", ".", "no Zarr or N5 metadata found (.zarray, .zgroup, zarr.json or attributes.json)"))
         }
         for directory in nodeDirectories {
             nodes += 1
             let checked = NodeCheck(store: store, directory: directory, walk: walk, sink: sink)
             guard let array = checked.run() else { continue }
             let alternate = checked.alternateV2Array()
-            let keys = checked.chunkKeys(array, nodeDirectories: nodeDirectories, alternate: alternate)
+            let keys = probeGrid ? checkGrid(array, sink: sink) : checked.chunkKeys(array, nodeDirectories: nodeDirectories, alternate: alternate)
             chunks += keys.count
-            if !metadataOnly { checkChunks(array, keys: keys, sink: sink) }
+            if !metadataOnly, !probeGrid { checkChunks(array, keys: keys, sink: sink) }
             reportStoredChunks(array, stored: keys, sink: sink)
             // Both formats in one directory: the v2 metadata's readers decode its chunks too.
-            if let alternate, !metadataOnly {
+            if let alternate, !metadataOnly, !probeGrid {
                 checkChunks(alternate, keys: checked.chunkKeys(alternate, nodeDirectories: nodeDirectories, alternate: array, report: false), sink: sink)
             }
         }
@@ -63,9 +86,49 @@ public struct Validator {
         return Report(findings: sink.all(), nodes: nodes, chunks: chunks)
     }
 
+    /// The grid's keys that are stored, for a store that cannot list: every key is fetched, a
+    /// batch at a time (concurrently where the store can) and, unless `metadataOnly`, decoded
+    /// then and there; at most one pass's worth of chunks.
+    func checkGrid(_ array: ZarrArray, sink: FindingSink) -> [(String, [Int])] {
+        let grid = array.gridShape
+        let (count, overflow) = grid.reduce((1, false)) { acc, n in let (p, o) = acc.0.multipliedReportingOverflow(by: n); return (p, acc.1 || o) }
+        guard !overflow, count <= ZarrArray.maxChunksPerPass else {
+            sink.add(Finding("structure.no-listing", array.metadataKey, "the grid has more chunks than one pass visits; its chunks were not checked"))
+            return []
+        }
+        func indices(_ flat: Int) -> [Int] {
+            var rest = flat, out = [Int](repeating: 0, count: grid.count)
+            for d in grid.indices.reversed() { out[d] = rest % grid[d]; rest /= grid[d] }
+            return out
+        }
+        var stored: [(String, [Int])] = []
+        for start in stride(from: 0, to: count, by: 256) {
+            let batch = (start..<min(start + 256, count)).map(indices)
+            let requests = batch.map { StoreRequest(array.chunkKey($0), range: .all, limit: array.maxStoredSize($0)) }
+            let values: [[UInt8]?]
+            do {
+                if let many = array.store as? any PrefetchingStore { values = try many.fetch(requests) }
+                else { values = try requests.map { try array.store.get($0.key, range: $0.range, limit: $0.limit) } }
+            } catch let e as ZarrError {
+                sink.add(Finding(Diagnosis.rule(e, .chunk), e.key ?? array.metadataKey, e.description, format: array.metadata.format))
+                continue
+            } catch { continue }
+            for (i, value) in values.enumerated() {
+                guard let value else { continue }
+                stored.append((requests[i].key, batch[i]))
+                guard !metadataOnly else { continue }
+                do { _ = try array.decodeChunk(value, batch[i]) } catch let e as ZarrError {
+                    sink.add(Finding(Diagnosis.rule(e, .chunk), requests[i].key, e.description, format: array.metadata.format))
+                } catch { sink.add(Finding("data.chunk.decode", requests[i].key, "\(error)", format: array.metadata.format)) }
+            }
+            progress("fetched \(min(start + 256, count)) of \(count) chunk keys of \(array.path.isEmpty ? "/" : array.path)")
+        }
+        return stored
+    }
+
     /// N5-03: the root `attributes.json` of an N5 container holds `"n5": "<version>"`. Readers
     /// go on as N5-Java does (a missing version is 0.0.0), so this is a warning.
-    func checkN5Version(store: FilesystemStore, walk: Walk, nodeDirectories: [String], sink: FindingSink) {
+    func checkN5Version(store: any ReadableStore, walk: Walk, nodeDirectories: [String], sink: FindingSink) {
         let zarrMarkers = [MetadataKey.zarray, MetadataKey.zgroup, MetadataKey.zarrJSON]
         let isN5 = nodeDirectories.contains { d in walk.has(d, MetadataKey.n5Attributes) && !zarrMarkers.contains { walk.has(d, $0) } }
         guard isN5, !zarrMarkers.contains(where: { walk.has("", $0) }) else { return }

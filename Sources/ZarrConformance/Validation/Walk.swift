@@ -18,6 +18,40 @@ struct Walk {
 
     static let markers: Set<String> = [MetadataKey.zarray, MetadataKey.zgroup, MetadataKey.zattrs, MetadataKey.zmetadata, MetadataKey.zarrJSON, MetadataKey.n5Attributes]
 
+    /// A store's keys from its listing (zip, S3, GCS): the names are checked as a directory's are.
+    init(keys: [String], sink: FindingSink) {
+        root = ""
+        for key in keys.sorted() {
+            let name = String(key.split(separator: "/").last ?? "")
+            if name.contains("\\") || name.unicodeScalars.contains(where: { $0.value < 0x20 }) {
+                sink.add(Finding("structure.key.invalid", key, "the name has a backslash or a control character"))
+            }
+            if Self.isPartialWrite(name) { sink.add(Finding("structure.partial-write", key, "a leftover temporary file")) }
+            add(key)
+        }
+    }
+
+    /// A store that cannot list (HTTP): the metadata documents at its root and those its
+    /// consolidated metadata names (v2 `.zmetadata`, v3 inline); no chunk keys.
+    init(unlisted store: any ReadableStore, sink: FindingSink) throws {
+        root = ""
+        for name in Self.markers where try store.size(name) != nil { add(name) }
+        if has("", MetadataKey.zmetadata), let documents = try? ConsolidatedV2.read(store: store) {
+            for key in documents.keys { add(key) }
+        }
+        if has("", MetadataKey.zarrJSON), let json = try? store.getJSON(MetadataKey.zarrJSON), let group = try? GroupMetadataV3.parse(json) {
+            for path in (group.consolidated ?? [:]).keys { add(path + "/" + MetadataKey.zarrJSON) }
+        }
+        files.sort()
+    }
+
+    private mutating func add(_ key: String) {
+        let parts = key.split(separator: "/", omittingEmptySubsequences: false)
+        guard let name = parts.last, !name.isEmpty else { return }
+        files.append(key)
+        byDirectory[parts.dropLast().joined(separator: "/"), default: []].insert(String(name))
+    }
+
     init(root: String, maxDepth: Int, sink: FindingSink) {
         self.root = root
         let rootReal = Self.realPath(root) ?? root

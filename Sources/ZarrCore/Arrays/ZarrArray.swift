@@ -92,6 +92,14 @@ public final class ZarrArray: Sendable {
         return s
     }
 
+    /// The most bytes the stored chunk at `indices` may take (anything larger is refused unread).
+    public func maxStoredSize(_ indices: [Int]) -> Int { spec.maxStoredSize(spec.representation(indices)) }
+
+    /// Decodes a chunk's stored bytes, fetched by the caller.
+    public func decodeChunk(_ bytes: [UInt8], _ indices: [Int]) throws -> ChunkData {
+        try withKey(chunkKey(indices)) { try spec.codecs.decode(bytes, spec.representation(indices)) }
+    }
+
     /// Decodes one chunk; nil when the key is absent (it then reads as the fill value, V2-52).
     public func readChunk(_ indices: [Int]) throws -> ChunkData? {
         let key = chunkKey(indices), rep = spec.representation(indices)
@@ -122,6 +130,8 @@ public final class ZarrArray: Sendable {
             let stored = located.indices.filter { located[$0] != nil }
             let reads = RangeCoalescer.coalesce(stored.compactMap { located[$0] })
             var pieces = [[UInt8]?](repeating: nil, count: located.count)
+            let requests = reads.map { StoreRequest(key, range: .range(offset: $0.range.lowerBound, length: $0.range.count), limit: $0.range.count) }
+            try (store as? any PrefetchingStore)?.prepare(requests)
             let fetched = try Parallel.map(reads.count) { i -> [UInt8] in
                 let r = reads[i].range
                 guard let bytes = try store.get(key, range: .range(offset: r.lowerBound, length: r.count), limit: r.count) else {
@@ -157,7 +167,7 @@ public final class ZarrArray: Sendable {
             if out.isEmpty { return .fixed(out) }
             try out.withUnsafeMutableBytes { dst in
                 let dst = dst  // shared by the workers; each writes a disjoint set of elements
-                try Parallel.forEach(plan.count) { i in
+                try forEachChunk(of: plan) { i in
                     let (indices, runs) = plan.chunk(i)
                     let rep = spec.representation(indices), chunkStrides = Selection.cStrides(rep.shape)
                     let data = try readChunk(indices, for: runs) ?? .filled(rep)
@@ -176,7 +186,7 @@ public final class ZarrArray: Sendable {
         var out = [[UInt8]](repeating: [], count: outCount)
         try out.withUnsafeMutableBufferPointer { dst in
             let dst = dst
-            try Parallel.forEach(plan.count) { i in
+            try forEachChunk(of: plan) { i in
                 let (indices, runs) = plan.chunk(i)
                 let rep = spec.representation(indices), chunkStrides = Selection.cStrides(rep.shape)
                 let items = try (readChunk(indices, for: runs) ?? .filled(rep)).variableItems("read")
@@ -187,6 +197,25 @@ public final class ZarrArray: Sendable {
             }
         }
         return .variable(out)
+    }
+
+    /// Runs `body` for every chunk of a plan, in parallel, a batch at a time; a prefetching
+    /// (remote) store is first told which whole chunks the batch reads, so they are fetched
+    /// concurrently rather than one per core.
+    func forEachChunk(of plan: SelectionPlan, _ body: (Int) throws -> Void) throws {
+        guard let prefetching = store as? any PrefetchingStore else { return try Parallel.forEach(plan.count, body) }
+        let batch = 256
+        for start in stride(from: 0, to: plan.count, by: batch) {
+            let range = start..<min(start + batch, plan.count)
+            let requests = range.compactMap { i -> StoreRequest? in
+                let (indices, runs) = plan.chunk(i)
+                let rep = spec.representation(indices)
+                if let codec = spec.partialDecoder, let count = try? codec.pieceCount(rep), codec.pieces(covering: runs, rep).count < count { return nil }
+                return StoreRequest(chunkKey(indices), range: .all, limit: spec.maxStoredSize(rep))
+            }
+            try prefetching.prepare(requests)
+            try Parallel.forEach(range.count) { try body(range.lowerBound + $0) }
+        }
     }
 
     /// Writes `data` (C order of the selection's shape) into a hyperslab (nil: the whole array).

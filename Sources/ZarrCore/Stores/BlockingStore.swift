@@ -78,16 +78,19 @@ public final class BlockingStore: ReadableStore, ListableStore, WritableStore, @
     /// this call is kept.
     @discardableResult
     public func prefetch(_ requests: [StoreRequest]) throws -> [[UInt8]?] {
-        let base = self.base, width = concurrency
-        let values = try Self.wait(key: requests.first?.key ?? "") { () -> [[UInt8]?] in
-            do {
-                return try await AsyncStores.map(requests, concurrency: width) { request in
-                    do { return try await base.get(request) } catch { throw ZarrError.fromStore(error, key: request.key) }
-                }
-            }
-        }
+        let values = try fetch(requests)
         lock.withLock { for (r, v) in zip(requests, values) { prefetched[r] = v } }
         return values
+    }
+
+    /// Fetches every request with at most `concurrency` in flight, keeping nothing.
+    public func fetch(_ requests: [StoreRequest]) throws -> [[UInt8]?] {
+        let base = self.base, width = concurrency
+        return try Self.wait(key: requests.first?.key ?? "") { () -> [[UInt8]?] in
+            try await AsyncStores.map(requests, concurrency: width) { request in
+                do { return try await base.get(request) } catch { throw ZarrError.fromStore(error, key: request.key) }
+            }
+        }
     }
 
     /// `prefetch` of whole values.
@@ -128,4 +131,18 @@ public final class BlockingStore: ReadableStore, ListableStore, WritableStore, @
 /// before the read.
 private final class ResultBox<T: Sendable>: @unchecked Sendable {
     var result: Result<T, any Error>?
+}
+
+/// A store that fetches many values at once when told which the pipeline reads next (a remote
+/// store behind `BlockingStore`): the pipeline prepares each batch of chunks before decoding it,
+/// so up to the store's concurrency requests are in flight instead of one per core.
+public protocol PrefetchingStore: ReadableStore {
+    /// Fetches the requests for the `get`s that follow.
+    func prepare(_ requests: [StoreRequest]) throws
+    /// Fetches the requests and returns them in order, keeping nothing.
+    func fetch(_ requests: [StoreRequest]) throws -> [[UInt8]?]
+}
+
+extension BlockingStore: PrefetchingStore {
+    public func prepare(_ requests: [StoreRequest]) throws { try prefetch(requests) }
 }

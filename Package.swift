@@ -66,7 +66,7 @@ let package = Package(
         // The shared checkers every store and codec passes (StoreConformance, CodecProperties).
         .target(name: "ZarrTestSupport", dependencies: ["ZarrCore"]),
         .testTarget(name: "ZarrCoreTests", dependencies: ["ZarrCore", "ZarrFuzzing", "ZarrTestSupport"]),
-        .testTarget(name: "ZarrRemoteTests", dependencies: ["ZarrRemote", "ZarrCore", "ZarrTestSupport"], exclude: ["Support/http_server.py"]),
+        .testTarget(name: "ZarrRemoteTests", dependencies: ["ZarrRemote", "ZarrCore", "ZarrTestSupport", "ZarrConformance"]),
         .testTarget(name: "ZarrConformanceTests", dependencies: ["ZarrConformance", "ZarrCore", "zarr-conformance"]),
     ],
     swiftLanguageModes: [.v6]

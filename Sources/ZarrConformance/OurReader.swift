@@ -11,8 +11,12 @@ public enum OurReader {
     /// `format` is the case's format: where a node holds both `zarr.json` and v2 metadata, a
     /// `v2` case reads the v2 metadata and a `v3` case `zarr.json`.
     public static func read(store root: String, node: String, consolidated: Bool, format: String? = nil) -> Result<(String, [Int]), ZarrError> {
+        read(in: FilesystemStore(root: root), node: node, consolidated: consolidated, format: format)
+    }
+
+    /// The same, from a store of any kind (zip, HTTP, S3…).
+    public static func read(in store: any ReadableStore, node: String, consolidated: Bool, format: String? = nil) -> Result<(String, [Int]), ZarrError> {
         do {
-            let store = FilesystemStore(root: root)
             // As every peer reads a case (`root[node]`): the store's root group first, then the node.
             if !node.isEmpty, try store.get(MetadataKey.zgroup) != nil || store.get(MetadataKey.zarrJSON) != nil {
                 _ = try ZarrNode.open(store: store, consolidated: consolidated, zarrFormat: ZarrFormat(caseFormat: format))

@@ -60,13 +60,16 @@ public struct Location: Sendable {
     public var listable: (any AsyncListableStore)? { store as? any AsyncListableStore }
     public var writable: (any AsyncWritableStore)? { store as? any AsyncWritableStore }
 
-    /// The store for the synchronous pipeline: a local directory or zip file as itself, a remote
-    /// store through a `BlockingStore` (from threads outside Swift's cooperative pool), which
-    /// fetches up to `concurrency` values at once when the pipeline prefetches.
-    public func synchronous(concurrency: Int = AsyncStores.defaultConcurrency) -> any ReadableStore {
-        if let local = store as? AsyncStoreAdapter<FilesystemStore> { return local.base }
-        if let zip = store as? AsyncStoreAdapter<ZipStore> { return zip.base }
-        return blocking(concurrency: concurrency)
+    /// The store for the synchronous pipeline, rooted at the location itself (a node inside a
+    /// zip file reads as a store of its own, as a node directory does): a local directory or zip
+    /// file as itself, a remote store through a `BlockingStore` (from threads outside Swift's
+    /// cooperative pool), which fetches up to `concurrency` values at once when the pipeline prefetches.
+    public func synchronous(concurrency: Int = AsyncStores.defaultConcurrency) throws -> any ReadableStore {
+        let base: any ReadableStore
+        if let local = store as? AsyncStoreAdapter<FilesystemStore> { base = local.base }
+        else if let zip = store as? AsyncStoreAdapter<ZipStore> { base = zip.base }
+        else { base = blocking(concurrency: concurrency) }
+        return path.isEmpty ? base : try PrefixedStore(base, prefix: path)
     }
 
     /// The store for today's synchronous pipeline (from threads outside Swift's cooperative pool).

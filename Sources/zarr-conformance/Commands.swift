@@ -50,9 +50,7 @@ struct NodeOptions: ParsableArguments {
 
     /// Opens the node at a location; a choice made for the user (both formats present) is one `warning:` line on stderr.
     func open(_ text: String) throws -> ZarrNode {
-        let (store, inner, _) = try location.open(text)
-        let path = [inner, node].filter { !$0.isEmpty }.joined(separator: "/")
-        return try ZarrNode.open(store: store, path: path, consolidated: consolidated, n5Axes: n5Axes,
+        return try ZarrNode.open(store: try location.open(text), path: node, consolidated: consolidated, n5Axes: n5Axes,
                                  zarrFormat: zarrFormat) { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) }
     }
 

@@ -17,8 +17,8 @@ struct StoreOptions: ParsableArguments {
     var counters: RemoteCounters { Self.counters }
     private static let counters = RemoteCounters()
 
-    /// The store and the node path inside it that `text` names.
-    func open(_ text: String) throws -> (store: any ReadableStore, path: String, kind: Location.Kind) {
+    /// The store that `text` names, rooted there.
+    func open(_ text: String) throws -> any ReadableStore {
         var http = HTTPOptions()
         http.retry = RetryPolicy(maxRetries: retries)
         http.forbiddenIsMissing = forbiddenIsMissing
@@ -27,7 +27,7 @@ struct StoreOptions: ParsableArguments {
         if location.kind == .directory, !FileManager.default.fileExists(atPath: text.hasPrefix("file://") ? String(text.dropFirst(7)) : text) {
             throw ZarrError(.notFound, "no such file or directory", key: text)
         }
-        return (location.synchronous(concurrency: concurrency), location.path, location.kind)
+        return try location.synchronous(concurrency: concurrency)
     }
 
     /// One line on stderr after a remote read: how many requests, retries and bytes it took.

@@ -48,11 +48,7 @@ struct Validate: AsyncParsableCommand {
         } else {
             let (location, frozen) = (location, validator)
             report = try await offThePool {
-                try readOrExit {
-                    let (store, inner, _) = try location.open(path)
-                    guard inner.isEmpty else { throw ZarrError(.invalidArgument, "validate checks a whole store: give the zip file, not a node inside it", key: path) }
-                    return try frozen.validate(store: store)
-                }
+                try readOrExit { try frozen.validate(store: try location.open(path)) }
             }
             location.reportTraffic(kind)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import ZarrCore
+import ZarrTestSupport
 @testable import ZarrRemote
 
 final class LocationTests: XCTestCase {

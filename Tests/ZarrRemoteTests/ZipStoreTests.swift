@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import ZarrCore
+import ZarrTestSupport
 @testable import ZarrRemote
 
 /// Zip stores beyond the shared suite: zip64, names that escape the root, duplicates (ST-08),

@@ -4,10 +4,10 @@ import XCTest
 
 /// Servers on loopback that the tests start themselves, once per test process, and that exit
 /// with it (each watches its parent's pid).
-final class LoopbackServer: Sendable {
-    let port: Int
+public final class LoopbackServer: Sendable {
+    public let port: Int
     let process: Process
-    let root: String
+    public let root: String
 
     init(port: Int, process: Process, root: String) {
         self.port = port
@@ -15,11 +15,11 @@ final class LoopbackServer: Sendable {
         self.root = root
     }
 
-    var base: String { "http://127.0.0.1:\(port)" }
+    public var base: String { "http://127.0.0.1:\(port)" }
 
     /// Starts `executable arguments`, waiting for a line `PORT n` on its stdout (`portLine`) or
     /// for `port` to accept connections.
-    static func start(_ executable: String, _ arguments: [String], root: String, port fixedPort: Int? = nil, environment: [String: String]? = nil) throws -> LoopbackServer {
+    public static func start(_ executable: String, _ arguments: [String], root: String, port fixedPort: Int? = nil, environment: [String: String]? = nil) throws -> LoopbackServer {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -53,7 +53,7 @@ final class LoopbackServer: Sendable {
         return LoopbackServer(port: port, process: process, root: root)
     }
 
-    static func canConnect(_ port: Int) -> Bool {
+    public static func canConnect(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }
@@ -66,7 +66,7 @@ final class LoopbackServer: Sendable {
         }
     }
 
-    static func freePort() -> Int {
+    public static func freePort() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -80,31 +80,32 @@ final class LoopbackServer: Sendable {
     }
 }
 
-enum TestServers {
-    static let repoRoot: String = {
+public enum TestServers {
+    public static let repoRoot: String = {
         var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<4 { url.deleteLastPathComponent() }  // Support, ZarrRemoteTests, Tests
+        for _ in 0..<3 { url.deleteLastPathComponent() }  // TestServers.swift, ZarrTestSupport, Sources
         return url.path
     }()
 
-    private static let http = Mutex<LoopbackServer?>(nil)
+    private static let http = Mutex<[String: LoopbackServer]>([:])
     private static let moto = Mutex<Result<LoopbackServer, any Error>?>(nil)
 
-    /// The range-capable server (Support/http_server.py) serving a fresh temporary directory.
-    static func httpServer() throws -> LoopbackServer {
-        try http.withLock { server in
-            if let server { return server }
-            let root = NSTemporaryDirectory() + "zarr-remote-http-\(UUID().uuidString)"
-            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-            let script = repoRoot + "/Tests/ZarrRemoteTests/Support/http_server.py"
-            let started = try LoopbackServer.start("/usr/bin/env", ["python3", script, "--root", root, "--parent-pid", "\(getpid())"], root: root)
-            server = started
+    /// The range-capable server (scripts/http_server.py) serving `root` (nil: a fresh temporary
+    /// directory), one per root for the test process.
+    public static func httpServer(root: String? = nil) throws -> LoopbackServer {
+        try http.withLock { servers in
+            if let server = servers[root ?? ""] { return server }
+            let dir = root ?? NSTemporaryDirectory() + "zarr-remote-http-\(UUID().uuidString)"
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let script = repoRoot + "/scripts/http_server.py"
+            let started = try LoopbackServer.start("/usr/bin/env", ["python3", script, "--root", dir, "--parent-pid", "\(getpid())"], root: dir)
+            servers[root ?? ""] = started
             return started
         }
     }
 
     /// moto's S3 server from the venv scripts/setup.sh makes (`make test` runs it first).
-    static func motoServer() throws -> LoopbackServer {
+    public static func motoServer() throws -> LoopbackServer {
         try moto.withLock { state in
             if let state { return try state.get() }
             let result = Result<LoopbackServer, any Error> {
@@ -134,7 +135,7 @@ enum TestServers {
     }
 
     /// A file under the HTTP server's root.
-    static func write(_ server: LoopbackServer, _ key: String, _ value: [UInt8]) throws {
+    public static func write(_ server: LoopbackServer, _ key: String, _ value: [UInt8]) throws {
         let path = server.root + "/" + key
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try Data(value).write(to: URL(fileURLWithPath: path))

@@ -31,6 +31,8 @@ public struct Peer: Sendable {
     public var install = ""
     /// A cli writer adapter: `COMMAND --manifest FILE --output DIR` (docs/adapters.md).
     public var writeCommand: String? = nil
+    /// Variables set for the peer's processes (`env` in peers.json), over the run's own environment.
+    public var environment: [String: String] = [:]
     /// The directory commands run in (the repository root).
     public var root = FileManager.default.currentDirectoryPath
     /// Why the peer cannot be used here; nil when it is available (see `checked()`).
@@ -82,6 +84,7 @@ public struct Peer: Sendable {
         digest = adapter?["digest"]?.boolValue ?? false
         writeCommand = adapter?["write"]?.stringValue
         probe = d["probe"]?.arrayValue?.compactMap(\.stringValue)
+        for (k, v) in d["env"]?.objectValue ?? JSONObject() { environment[k] = v.stringValue }
         if let i = d["install"]?.objectValue {
             var parts: [String] = []
             if let p = i["python"]?.stringValue { parts.append(p == "system" ? "Debian's /usr/bin/python3" : "Python \(p)") }
@@ -114,7 +117,12 @@ public struct Peer: Sendable {
         peer.digest = words.contains("digest")
         if roles.contains("writer") { peer.writeCommand = command }
         peer.install = "given with run --adapter"
-        peer.probe = ["/bin/sh", "-c", "command -v \(firstWord(command)) >/dev/null || { echo \"\(firstWord(command)): command not found\" >&2; exit 127; }"]
+        // A plain program name or path is looked up before the run; a shell line (a function, a
+        // pipeline) is left to fail per array with its own message.
+        let program = firstWord(command)
+        if !program.isEmpty, program.unicodeScalars.allSatisfy({ CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/+-").contains($0) }) {
+            peer.probe = ["/bin/sh", "-c", "command -v '\(program)' >/dev/null || { echo '\(program): command not found' >&2; exit 127; }"]
+        }
         return peer
     }
 
@@ -137,7 +145,7 @@ public struct Peer: Sendable {
         }
         guard let probe, !probe.isEmpty else { return nil }
         do {
-            let r = try ProcessRunner.run([resolve(probe[0])] + probe.dropFirst(), directory: root, timeout: 120)
+            let r = try ProcessRunner.run([resolve(probe[0])] + probe.dropFirst(), directory: root, environment: environment, timeout: 120)
             if r.status == 0 { return nil }
             let last = r.stderr.split(separator: "\n").last.map(String.init) ?? "exit status \(r.status)"
             return "it does not start: \(last.prefix(200)) (install: \(install))"
@@ -209,7 +217,7 @@ public struct Peer: Sendable {
         let input = FileManager.default.temporaryDirectory.appendingPathComponent("peer-\(UUID().uuidString).json")
         try Data(list.serialized().utf8).write(to: input)
         defer { try? FileManager.default.removeItem(at: input) }
-        let r = try ProcessRunner.run([resolve(command[0])] + command.dropFirst() + [input.path], directory: root, keepStderr: false)
+        let r = try ProcessRunner.run([resolve(command[0])] + command.dropFirst() + [input.path], directory: root, environment: environment, keepStderr: false)
         var results: [String: Result<(String, [Int]), PeerError>] = [:]
         for line in r.stdout.split(separator: "\n") {
             guard let json = try? JSON.parse(String(line)), let id = json["id"]?.stringValue else { continue }

@@ -23,7 +23,7 @@ public enum Reports {
         if !divergences.isEmpty {
             md += "Documented in `Vectors/divergences.json`:\n\n| reader | cases | requirement | cells | note |\n|---|---|---|---|---|\n"
             for d in divergences {
-                md += "| \(d.reader) | \(d.format) \(d.casePattern) | \(d.requirement) | \(results.filter(d.matches).count) | \(d.note) |\n"
+                md += "| \(d.reader) | \(d.format) \(([d.casePattern] + d.otherPatterns).joined(separator: ", ")) | \(d.requirement) | \(results.filter(d.matches).count) | \(d.note) |\n"
             }
         }
         let disagreeing = results.filter { $0.outcome == .mismatch || $0.outcome == .accepted }

@@ -35,6 +35,8 @@ def read_zarr_python(req, zarrs=False):
         node = root[req["node"]] if req.get("node") else root
     else:
         config = {"codec_pipeline.path": "zarrs.ZarrsCodecPipeline", "codec_pipeline.strict": True} if zarrs else {}
+        if "rectilinear_chunks" in zarr.config.get("array", {}):  # zarr-python >= 3.2: an experimental switch, on for reading
+            config["array.rectilinear_chunks"] = True
         if zarrs:
             import zarrs as _  # noqa: F401
         fmt = 3 if req.get("format") == "v3" else 2

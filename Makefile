@@ -44,6 +44,13 @@ fixtures: setup
 	.venv-peers/bin/python Vectors/generators/zfp.py
 	.venv-peers-v2/bin/python Vectors/generators/spec_cases.py
 	.venv-peers/bin/python Vectors/generators/spec_cases.py
+	/usr/bin/python3 Vectors/generators/zarr_python_2_13.py
+	/usr/bin/python3 Vectors/generators/gdal_zarr.py
+	/usr/bin/python3 Vectors/generators/netcdf_c.py
+	.venv-peers-py312/bin/python Vectors/generators/zarr_python_3_4.py
+	.venv-peers-py312/bin/python Vectors/generators/zarrita_writer.py
+	.venv-peers-py312/bin/python Vectors/generators/xarray_writer.py
+	.venv-peers-py312/bin/python Vectors/generators/ome_zarr_writer.py
 	python3 Vectors/generators/corruptions.py
 	python3 Vectors/generators/requirements.py ../shared/spec-checklist.md
 

@@ -3,12 +3,25 @@
 # $INPUT_PATHS (whitespace-separated), write one SARIF and one JUnit file per store into
 # $INPUT_OUTPUT, then exit 1 when any store has a finding at $INPUT_FAIL_ON (error, warning or
 # never), 3 when a store cannot be read at all. With $INPUT_RUN set, runs the conformance
-# matrix instead (`zarr-conformance run $INPUT_RUN`), e.g. with an adapter.
+# matrix instead (`zarr-conformance run $INPUT_RUN`). With $INPUT_ADAPTER (NAME[:ROLES]=COMMAND)
+# set, runs the matrix with that adapter and fails on the adapter's own mismatches (--judge NAME).
 set -uo pipefail
 BIN="${ZARR_CONFORMANCE:-zarr-conformance}"
 OUT="${INPUT_OUTPUT:-zarr-conformance-results}"
 FAIL_ON="${INPUT_FAIL_ON:-error}"
 mkdir -p "$OUT"
+
+if [ -n "${INPUT_ADAPTER:-}" ]; then
+  name="${INPUT_ADAPTER%%=*}"; name="${name%%:*}"
+  # The catalog is the action's own Vectors/ folder; the adapter's command runs from there too.
+  cd "$(dirname "$0")/.." || exit 2
+  case "$OUT" in /*) ;; *) OUT="$OLDPWD/$OUT" ;; esac
+  # shellcheck disable=SC2086  # the run arguments are words on purpose
+  "$BIN" run ${INPUT_RUN:-} --adapter "$INPUT_ADAPTER" --judge "$name" --output "$OUT" --work "$OUT/work" --fail-on mismatch
+  status=$?
+  if [ -n "${GITHUB_OUTPUT:-}" ]; then echo "results=$OUT" >> "$GITHUB_OUTPUT"; fi
+  exit $status
+fi
 
 if [ -n "${INPUT_RUN:-}" ]; then
   # shellcheck disable=SC2086  # the run arguments are words on purpose

@@ -34,7 +34,7 @@ public struct Case: Sendable {
     public var name: String { String(id.split(separator: "/").last ?? Substring(id)) }
     /// The family a report groups rows by: the name up to its first dash.
     public var family: String { String(name.split(separator: "-").first ?? Substring(name)) }
-    public var writerLabel: String { "\(writer)-\(writerVersion)" }
+    public var writerLabel: String { writerVersion.isEmpty ? writer : "\(writer)-\(writerVersion)" }
 
     init(id: String, format: String, requirements: [String], store: String, node: String, consolidated: Bool, expected: Expectation,
          writer: String, writerVersion: String, script: String) {

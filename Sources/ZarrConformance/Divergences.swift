@@ -5,12 +5,14 @@ import ZarrCore
 public struct Divergence: Sendable {
     public var reader: String
     public var casePattern: String
+    /// More texts any of which may be contained in the case id (`case` given as a list).
+    public var otherPatterns: [String] = []
     public var format: String
     public var requirement: String
     public var note: String
 
     public func matches(_ cell: CellResult) -> Bool {
-        cell.reader == reader && cell.format == format && cell.caseID.contains(casePattern)
+        cell.reader == reader && cell.format == format && ([casePattern] + otherPatterns).contains { cell.caseID.contains($0) }
     }
 
     public static func load(vectors: String) throws -> [Divergence] {
@@ -18,8 +20,11 @@ public struct Divergence: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else { return [] }
         let json = try JSON.parse(Array(data))
         return (json["divergences"]?.arrayValue ?? []).compactMap { d in
-            guard let reader = d["reader"]?.stringValue, let pattern = d["case"]?.stringValue else { return nil }
-            return Divergence(reader: reader, casePattern: pattern, format: d["format"]?.stringValue ?? "",
+            guard let reader = d["reader"]?.stringValue else { return nil }
+            // `case` is one text or a list of texts; a cell matches when its id contains any.
+            let patterns = d["case"]?.stringValue.map { [$0] } ?? d["case"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            guard let first = patterns.first else { return nil }
+            return Divergence(reader: reader, casePattern: first, otherPatterns: Array(patterns.dropFirst()), format: d["format"]?.stringValue ?? "",
                               requirement: d["requirement"]?.stringValue ?? "", note: d["note"]?.stringValue ?? "")
         }
     }

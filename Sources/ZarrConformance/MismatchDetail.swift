@@ -73,7 +73,7 @@ extension Runner {
             guard byPeer.values.reduce(0, { $0 + $1.count }) < MismatchDetail.maxCells, let (store, c) = stores[r.caseID + "\u{0}" + r.writer] else { continue }
             // The other side: the reading peer, or for our own reads the peer that wrote the fixture.
             let other = r.reader == OurReader.label ? r.writer : r.reader
-            guard let peer = peers.first(where: { $0.label == other && $0.isAvailable && $0.formats.contains(c.format) }) else { continue }
+            guard let peer = peers.first(where: { $0.label == other && $0.isAvailable && $0.isReader && $0.adapterProtocol == .batch && $0.formats.contains(c.format) }) else { continue }
             let request = Peer.Request(id: "\(i)", store: store, node: c.node, consolidated: c.consolidated, format: c.format,
                                        values: scratch + "/\(i).bin")
             byPeer[peer.label, default: []].append((i, request))

@@ -58,4 +58,13 @@ extension Array where Element == CellResult {
             return cell.outcome != .unsupported
         }
     }
+
+    /// Cells that judge an adapter (`run --judge NAME`): its reads of every store, and this
+    /// implementation's reads of the stores it wrote; documented divergences excepted.
+    public func judgingAdapter(_ name: String, divergences: [Divergence] = []) -> [CellResult] {
+        filter { cell in
+            guard cell.reader == name || (cell.writer == name && cell.reader == OurReader.label) else { return false }
+            return !divergences.contains(where: { $0.matches(cell) })
+        }
+    }
 }

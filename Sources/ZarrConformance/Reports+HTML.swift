@@ -11,7 +11,11 @@ extension Reports {
         }
         let rank: [Outcome: Int] = [.pass: 0, .refused: 0, .skipped: 1, .unsupported: 2, .error: 3, .accepted: 4, .mismatch: 5]
         var body = "<h1>Conformance matrix</h1><p>Generated \(dateString(date)) by <code>make conformance</code>. Implementations: \(esc(OurReader.label))"
-        body += peers.map { ", " + esc($0.label) }.joined() + ".</p>"
+        body += peers.filter(\.isAvailable).map { ", " + esc($0.label) }.joined() + ".</p>"
+        let missing = peers.filter { !$0.isAvailable }
+        if !missing.isEmpty {
+            body += "<p class=unavailable>Unavailable here (no cells): <ul>" + missing.map { "<li><b>\(esc($0.label))</b>: \(esc($0.unavailable ?? ""))</li>" }.joined() + "</ul></p>"
+        }
         body += "<p class=legend>" + Outcome.allCases.map { "<span class='o-\($0.rawValue)'>\($0.rawValue)</span>" }.joined(separator: " ")
         body += " <label><input type=checkbox id=only> show only cells that are not all pass</label></p><ul class=summary>"
         for (o, n) in counts(results) where n > 0 { body += "<li class='o-\(o.rawValue)'>\(n) \(o.rawValue)</li>" }
@@ -65,7 +69,7 @@ extension Reports {
 
     /// One test case per cell. Failures are the cells that judge this implementation; cells between
     /// other implementations that fail, unsupported and skipped cells are skipped, with their message.
-    static func junit(_ results: [CellResult], judged: Set<String>) -> String {
+    static func junit(_ results: [CellResult], judged: Set<String>, peers: [Peer] = []) -> String {
         func esc(_ s: String) -> String {
             s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
                 .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
@@ -73,6 +77,17 @@ extension Reports {
         }
         let suites = Dictionary(grouping: results) { "\($0.format): \($0.writer) → \($0.reader)" }
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"zarr-conformance\">\n"
+        if !peers.isEmpty {
+            // One test case per implementation: an unavailable one is skipped, with its reason.
+            let missing = peers.filter { !$0.isAvailable }.count
+            xml += "  <testsuite name=\"implementations\" tests=\"\(peers.count)\" failures=\"0\" skipped=\"\(missing)\">\n"
+            for p in peers {
+                xml += "    <testcase classname=\"implementations\" name=\"\(esc(p.label))\">"
+                if let why = p.unavailable { xml += "<skipped message=\"\(esc("unavailable: " + why))\"/>" }
+                xml += "</testcase>\n"
+            }
+            xml += "  </testsuite>\n"
+        }
         for name in suites.keys.sorted() {
             let cells = suites[name] ?? []
             func failed(_ c: CellResult) -> Bool { c.outcome.isFailure && judged.contains(c.key) }

@@ -22,12 +22,40 @@ public struct Runner {
     public func run() throws -> [CellResult] {
         var cases = onlyProposals ? [] : try Catalog.load(vectors: vectors).filter(filter)
         var results: [CellResult] = []
+        let work = workDirectory.hasPrefix("/") ? workDirectory : FileManager.default.currentDirectoryPath + "/" + workDirectory
+        var materialized: [(Proposal, Case)] = []
         for p in proposals {
-            let work = workDirectory.hasPrefix("/") ? workDirectory : FileManager.default.currentDirectoryPath + "/" + workDirectory
             let root = work + "/proposed/" + p.id.replacingOccurrences(of: "/", with: "_")
-            do { cases.append(try p.materialize(at: root)) } catch {
+            do {
+                let c = try p.materialize(at: root)
+                cases.append(c)
+                materialized.append((p, c))
+            } catch {
                 results.append(CellResult(caseID: p.id, format: p.format, family: "proposed", writer: OurReader.label, reader: OurReader.label,
                                           outcome: .error, message: "cannot write the manifest's store: \(error)", requirements: p.requirements))
+            }
+        }
+        // Writer adapters write every manifest's store; everyone (this implementation included)
+        // then reads it against the manifest's expectation.
+        for peer in peers where peer.writeCommand != nil && peer.isAvailable {
+            let mine = materialized.filter { peer.formats.contains($0.1.format) && !$0.1.expected.isRefusal }
+            progress("\(peer.label) writes \(mine.count) manifests")
+            let outcomes = try Parallel.map(mine.count) { i -> (Case, Result<Void, PeerError>) in
+                let (p, ours) = mine[i]
+                var c = ours
+                c.id = "\(ours.format)/\(peer.label)/\(ours.name)"
+                c.writer = peer.name
+                c.writerVersion = peer.version
+                c.store = work + "/" + peer.label + "/" + ours.format + "/" + ours.name + ".zarr"
+                return (c, peer.write(manifest: p.file, to: c.store))
+            }
+            for (c, outcome) in outcomes {
+                switch outcome {
+                case .success: cases.append(c)
+                case .failure(let e):
+                    results.append(CellResult(caseID: c.id, format: c.format, family: c.family, writer: c.writerLabel, reader: c.writerLabel,
+                                              outcome: e.unsupported ? .unsupported : .error, message: e.message, requirements: c.requirements))
+                }
             }
         }
         cases = cases.filter(filter)
@@ -73,11 +101,12 @@ public struct Runner {
         var stores: [String: (store: String, c: Case)] = [:]  // (case id, writer) → the store a cell read
         for c in cases { stores[c.id + "\u{0}" + c.writerLabel] = (c.storePath(vectors: vectors), c) }
         for (c, destination, _) in written { stores[c.id + "\u{0}" + OurReader.label] = (destination, c) }
-        for peer in peers {
+        for peer in peers where peer.isReader {
             let ours = written.filter { peer.formats.contains($0.0.format) }
             let fixtures = cases.filter { peer.formats.contains($0.format) && $0.writerLabel != peer.label }
             guard peer.isAvailable else {
-                for (c, _, _) in ours { results.append(cell(c, writer: OurReader.label, reader: peer.label, (.skipped, "\(peer.python) is missing (run make setup)"))) }
+                let why = "unavailable: " + (peer.unavailable ?? "")
+                for (c, _, _) in ours { results.append(cell(c, writer: OurReader.label, reader: peer.label, (.skipped, why))) }
                 continue
             }
             progress("\(peer.label) reads \(ours.count) of our stores and \(fixtures.count) fixtures")
@@ -103,8 +132,13 @@ public struct Runner {
     static func judgePeer(_ c: Case, _ answer: Result<(String, [Int]), PeerError>?) -> (Outcome, String) {
         switch answer {
         case nil: return (.error, "the peer gave no answer")
-        case .success(let v): return OurReader.judge(c, .success(v))
+        case .success(let v):
+            if v.0 == Peer.unverified, !c.expected.isRefusal {
+                return (.error, "the adapter printed \(v.1.first ?? 0) values, which cannot be checked: this implementation cannot read the store (give the adapter --digest)")
+            }
+            return OurReader.judge(c, .success(v))
         case .failure(let e):
+            if e.mismatch { return (c.expected.isRefusal ? .accepted : .mismatch, e.message) }
             if case .refuse = c.expected { return (.refused, e.message) }
             if e.unsupported { return (.unsupported, e.message) }
             return (.error, e.message)

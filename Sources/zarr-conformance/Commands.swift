@@ -13,7 +13,7 @@ struct ZarrConformanceCommand: AsyncParsableCommand {
         abstract: "A reference implementation of Zarr v2, v3 and N5, and a conformance suite.",
         discussion: "Exit codes: 0 success, 1 findings or mismatches, 2 usage error, 3 the store could not be read.",
         version: versionText,
-        subcommands: [Info.self, Digest.self, Cat.self, Diff.self, Run.self, Cases.self, Validate.self, Manifest.self]
+        subcommands: [Info.self, Digest.self, Cat.self, Write.self, Diff.self, Run.self, Cases.self, Validate.self, Manifest.self]
     )
 
     /// The tool's version and those of the codec libraries it links (as loaded at run time).
@@ -119,15 +119,25 @@ struct Cat: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print each element in C order, one per line, as fill-value JSON.")
     @Option(name: .customLong("array_path"), help: "The array's location: a directory, a .zip file, file://, http(s)://, s3:// or gs://.") var arrayPath: String
     @OptionGroup var options: NodeOptions
+    @Flag(help: "Print {\"sha256\": …, \"shape\": […]} (the canonical digest) instead of the elements: the adapter contract's fast form.")
+    var digest = false
 
     /// Streams: one slab of chunk rows in memory at a time, output flushed every 64 KiB.
     func run() async throws {
-        let (options, arrayPath) = (options, arrayPath)
+        let (options, arrayPath, digest) = (options, arrayPath, digest)
         defer { options.location.reportTraffic(Location.kind(of: arrayPath)) }
-        try await offThePool { try Self.stream(options, arrayPath) }
+        try await offThePool { try Self.stream(options, arrayPath, digest: digest) }
     }
 
-    static func stream(_ options: NodeOptions, _ arrayPath: String) throws {
+    static func stream(_ options: NodeOptions, _ arrayPath: String, digest: Bool) throws {
+        if digest {
+            let out: JSON = try readOrExit {
+                let array = try options.openArray(arrayPath)
+                return .object(JSONObject([("sha256", .string(try CanonicalDigest.compute(array).sha256)), ("shape", .array(array.shape.map { .int($0) }))]))
+            }
+            print(out.serialized())
+            return
+        }
         var out = ""
         try readOrExit {
             let array = try options.openArray(arrayPath)
@@ -154,4 +164,17 @@ extension ZarrFormat: ExpressibleByArgument {
         self = format
     }
     public static var allValueStrings: [String] { ["2", "3"] }
+}
+
+/// The writer adapter contract (docs/adapters.md), met by this implementation.
+struct Write: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write the store a case manifest describes (the writer adapter contract).",
+                                                    discussion: "Manifests are described in Vectors/cases/README.md.")
+    @Option(help: "The case manifest (JSON).") var manifest: String
+    @Option(help: "The store directory to create (replaced if present).") var output: String
+
+    func run() throws {
+        let proposal = try readOrExit { try Proposal.load(manifest) }
+        _ = try readOrExit { try proposal.materialize(at: output) }
+    }
 }

@@ -21,7 +21,10 @@ struct Run: ParsableCommand {
     @Option(help: "Only these readers (label contains this text; this implementation always reads).") var reader: String?
     @Option(name: .customLong("case"), help: "Run only this manifest (metadata, data recipe, expected outcome); repeatable. See Vectors/cases/README.md.")
     var caseFiles: [String] = []
-    @Flag(help: "Do not run the peers.") var noPeers = false
+    @Flag(help: "Do not run the peers declared in Vectors/peers/peers.json (adapters given with --adapter still run).") var noPeers = false
+    @Option(name: .customLong("adapter"), help: ArgumentHelp("Add an implementation for this run: NAME=COMMAND, or NAME:ROLES=COMMAND with ROLES from reader (the default), writer, digest, v2, v3, n5; repeatable. See docs/adapters.md.", valueName: "NAME=COMMAND"))
+    var adapters: [String] = []
+    @Option(help: "Whose cells --fail-on and the closing line count: this implementation (default) or an adapter's NAME.") var judge: String?
     @Option(help: "Exit 1 when a cell involving this implementation is a mismatch or wrongly accepted (mismatch), also an error (error), or never.")
     var failOn: FailOn = .never
 
@@ -34,13 +37,30 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let readerFilter = reader
-        let peers = noPeers ? [] : Peer.all.filter { readerFilter == nil || $0.label.contains(readerFilter ?? "") }
-        // Missing peers are named, never silently dropped (their cells say why, too).
-        if !noPeers {
+        let given: [Peer]
+        do { given = try adapters.map(Peer.adapter) } catch let e as ZarrError {
+            FileHandle.standardError.write(Data("error: \(e.message)\n".utf8))
+            throw ExitCode(2)
+        }
+        let declared = noPeers ? [] : try readOrExit { try Peer.load(vectors: vectors) }
+        let labels = Set(declared.map(\.label))
+        if let clash = given.first(where: { labels.contains($0.label) || $0.label == OurReader.label }) {
+            FileHandle.standardError.write(Data("error: adapter name '\(clash.label)' is already an implementation's label\n".utf8))
+            throw ExitCode(2)
+        }
+        // Every peer is probed before the run; the missing ones are named with the reason, here
+        // and in every report, never silently dropped.
+        let candidates = (declared + given).filter { readerFilter == nil || $0.label.contains(readerFilter ?? "") || !$0.isReader }
+        let peers = try Parallel.map(candidates.count) { candidates[$0].checked() }
+        if !peers.isEmpty {
             let found = peers.filter(\.isAvailable), missing = peers.filter { !$0.isAvailable }
-            var line = "peers: \(found.map(\.label).joined(separator: ", "))"
-            if !missing.isEmpty { line += "; unavailable: " + missing.map { "\($0.label) (\($0.python) is missing: run make setup)" }.joined(separator: ", ") }
+            var line = "peers found: \(found.map { $0.label + ($0.isReader ? "" : " (writer)") }.joined(separator: ", "))"
+            if !missing.isEmpty { line += "\npeers unavailable: " + missing.map { "\($0.label) (\($0.unavailable ?? ""))" }.joined(separator: "; ") }
             FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+        if let judge, !given.contains(where: { $0.label == judge }) {
+            FileHandle.standardError.write(Data("error: --judge \(judge) names no adapter given with --adapter\n".utf8))
+            throw ExitCode(2)
         }
         var runner = Runner(vectors: vectors, workDirectory: work, peers: peers)
         let format = self.format, pattern = idPattern, writerPattern = writer
@@ -58,7 +78,7 @@ struct Run: ParsableCommand {
         }
         let divergences = try readOrExit { try Divergence.load(vectors: vectors) }
         let coverage = try readOrExit { try Coverage.compute(vectors: vectors, cases: Catalog.load(vectors: vectors)) }
-        let ours = results.judgingUs(OurReader.label, divergences: divergences)
+        let ours = judge.map { results.judgingAdapter($0, divergences: divergences) } ?? results.judgingUs(OurReader.label, divergences: divergences)
         let features = try readOrExit { try FeatureSupport.load(vectors: vectors) }
         try Reports.write(results, to: output, peers: peers, divergences: divergences, features: features, coverage: coverage, judged: ours)
         let counts = Dictionary(grouping: results, by: \.outcome).mapValues(\.count)

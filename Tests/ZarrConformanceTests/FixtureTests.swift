@@ -20,12 +20,24 @@ final class FixtureTests: XCTestCase {
         }
     }
 
+    /// Fixtures this implementation is documented not to read yet (`Vectors/divergences.json`
+    /// entries whose reader is this implementation): each must still fail, so the entry goes when it reads.
+    static func knownOwnFailure(_ c: Case) throws -> Bool {
+        let cell = CellResult(caseID: c.id, format: c.format, family: c.family, writer: c.writerLabel, reader: OurReader.label, outcome: .error,
+                              message: "", requirements: [])
+        return try Divergence.load(vectors: vectors).contains { $0.reader == OurReader.label && $0.matches(cell) }
+    }
+
     func testEveryFixtureReadsWithItsDigestOrIsRefused() throws {
         let cases = try Catalog.load(vectors: Self.vectors)
         XCTAssertFalse(cases.isEmpty)
         for c in cases {
             let result = OurReader.read(store: Self.vectors + "/" + c.store, node: c.node, consolidated: c.consolidated, format: c.format)
             let (outcome, message) = OurReader.judge(c, result)
+            if try Self.knownOwnFailure(c) {
+                XCTAssertNotEqual(outcome, .pass, "\(c.id) reads now: remove its entry from Vectors/divergences.json")
+                continue
+            }
             switch c.expected {
             case .read: XCTAssertEqual(outcome, .pass, "\(c.id): \(message)")
             case .refuse: XCTAssertEqual(outcome, .refused, "\(c.id) must be refused: \(message)")
@@ -36,7 +48,7 @@ final class FixtureTests: XCTestCase {
     func testOurRewriteOfEveryFixtureReadsBackIdentically() throws {
         let work = NSTemporaryDirectory() + "rewrite-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: work) }
-        for c in try Catalog.load(vectors: Self.vectors) where !c.expected.isRefusal {
+        for c in try Catalog.load(vectors: Self.vectors) where try !c.expected.isRefusal && !Self.knownOwnFailure(c) {
             let destination = work + "/" + c.name
             try OurWriter.rewrite(c, from: Self.vectors + "/" + c.store, to: destination)
             let (outcome, message) = OurReader.judge(c, OurReader.read(store: destination, node: c.node, consolidated: c.consolidated, format: c.format))

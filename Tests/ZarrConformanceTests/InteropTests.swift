@@ -97,8 +97,9 @@ final class InteropTests: XCTestCase {
         let dual = divergences.filter { $0.casePattern.contains("dual-") }
         let fill = divergences.filter { $0.casePattern.contains("fillzero-") }
         XCTAssertEqual(Set(dual.map(\.reader)), ["zarr-python-3.1.6", "zarr-python-2.18.7", "tensorstore-0.1.86", "z5py-3.0.2"])
-        XCTAssertEqual(Set(fill.map(\.reader)), ["zarr-python-3.1.6", "zarrs-python-0.2.3", "tensorstore-0.1.86"])
-        XCTAssertEqual(Set((dual + fill).map(\.requirement)), ["V3-01", "V2-02", "V2-45"])
+        // zarrita refuses the Base64 fill this implementation writes for the same stores (V2-41).
+        XCTAssertEqual(Set(fill.map(\.reader)), ["zarr-python-3.1.6", "zarrs-python-0.2.3", "tensorstore-0.1.86", "zarrita-0.2.7"])
+        XCTAssertEqual(Set((dual + fill).map(\.requirement)), ["V3-01", "V2-02", "V2-45", "V2-41"])
         // Rendered in the report's Divergences section, with the cells each covers.
         let cell = CellResult(caseID: "v2/zarr-python-2.18.7/fillzero-bytes", format: "v2", family: "fillzero", writer: "zarr-python-2.18.7",
                               reader: "tensorstore-0.1.86", outcome: .error, message: "", requirements: ["V2-45"])

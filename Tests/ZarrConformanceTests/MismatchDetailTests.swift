@@ -6,8 +6,8 @@ import ZarrCore
 /// A mismatch shows where values differ: the peer's canonical bytes against our read.
 final class MismatchDetailTests: XCTestCase {
     func testDetailNamesTheFirstDifferingIndexAndBothValues() throws {
-        let peer = try XCTUnwrap(Peer.all.first { $0.label == "zarr-python-2.18.7" })
-        let python = FixtureTests.root + "/" + peer.python
+        let peer = try XCTUnwrap(Peer.load(vectors: FixtureTests.vectors).first { $0.label == "zarr-python-2.18.7" })
+        let python = FixtureTests.root + "/" + peer.command[0]
         try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: python), "zarr-python 2 venv missing (make setup)")
         let store = FixtureTests.vectors + "/fixtures/v2/zarr-python-2.18.7/dtype-bi8.zarr"
         let values = NSTemporaryDirectory() + "values-\(UUID().uuidString).bin"

@@ -88,6 +88,7 @@ final class ValidatorTests: XCTestCase {
             ("v3.metadata.required", .v3, { try self.edit($0, "g/a/zarr.json") { $0["fill_value"] = nil } }),
             ("v3.zarr-format", .v3, { try self.edit($0, "g/a/zarr.json") { $0["zarr_format"] = 2 } }),
             ("v3.node-type", .v3, { try self.edit($0, "g/a/zarr.json") { $0["node_type"] = "grup" } }),
+            ("v3.draft-layout", .v3, { try self.edit($0, "g/a/zarr.json") { $0["zarr_format"] = "https://purl.org/zarr/spec/protocol/core/3.0" } }),
             ("v3.metadata.unknown-member", .v3, { try self.edit($0, "g/a/zarr.json") { $0["extra"] = 1 } }),
             ("v3.shape.invalid", .v3, { try self.edit($0, "g/a/zarr.json") { $0["shape"] = [-1, 4] } }),
             ("v3.data-type.invalid", .v3, { try self.edit($0, "g/a/zarr.json") { $0["data_type"] = ["name": "fixed_length_utf32", "configuration": ["length_bytes": 3]] } }),
@@ -303,6 +304,14 @@ final class ValidatorTests: XCTestCase {
             if c.expected.isRefusal && c.validateFindings == nil { XCTAssertFalse(errors.isEmpty, "\(c.id) must be refused") }
             else { XCTAssertEqual(errors, [], c.id) }
         }
+    }
+
+    /// GDAL 3.6's FORMAT=ZARR_V3 store is named for what it is, not for a missing node_type.
+    func testTheDraftV3LayoutIsNamed() throws {
+        let findings = try validate(FixtureTests.vectors + "/fixtures/v3/gdal-3.6.2/draft-v3-layout.zarr")
+        let errors = findings.filter { $0.severity == .error }
+        XCTAssertEqual(errors.map(\.rule), ["v3.draft-layout"])
+        XCTAssertTrue(errors.first?.message.contains("the protocol URL of the pre-release Zarr v3 draft; its metadata is under meta/") ?? false, "\(errors)")
     }
 
     func testMetadataOnlySkipsChunks() throws {

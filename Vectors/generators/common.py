@@ -153,15 +153,18 @@ def write_catalog(path, writer, cases):
 
 
 REPO = os.path.dirname(ROOT)
-VENVS = {"v2": os.path.join(REPO, ".venv-peers-v2", "bin", "python"), "v3": os.path.join(REPO, ".venv-peers", "bin", "python")}
+VENVS = {"v2": os.path.join(REPO, ".venv-peers-v2", "bin", "python"), "v3": os.path.join(REPO, ".venv-peers", "bin", "python"),
+         "py312": os.path.join(REPO, ".venv-peers-py312", "bin", "python"), "system": "/usr/bin/python3"}
 
 
 class PeerWriter:
     """One pinned peer writing a set of fixtures under fixtures/<kind>/<label>/ with the catalog
     catalog/<kind>-<label>.json (the interop and spec generators)."""
 
-    def __init__(self, kind, script, name, pinned, **extra):
-        assert version(name if name != "zarr-python" else "zarr") == pinned, (name, version(name))
+    def __init__(self, kind, script, name, pinned, actual=None, **extra):
+        """`actual`: the version the writer reports, where it is not a pip distribution's (GDAL, netCDF-C)."""
+        found = actual if actual is not None else version(name if name != "zarr-python" else "zarr")
+        assert found == pinned, (name, found, pinned)
         self.kind = kind
         self.label = f"{name}-{pinned}"
         self.meta = {"name": name, "version": pinned, "script": script, **extra}

@@ -4,8 +4,8 @@
 For each request ({id, store, node, consolidated, format[, values]}) prints one JSON line with
 the canonical digest and shape of what PEER read (and, with `values`, writes the canonical bytes
 the digest is taken over to that file), or the error it raised (with `unsupported` when
-the peer says the feature is not implemented). PEER is one of zarr-python-2, zarr-python-3,
-zarrs-python, tensorstore, z5py. Run it with the venv that holds that peer."""
+the peer says the feature is not implemented). PEER is a key of READERS (Vectors/peers/peers.json
+says which interpreter runs which). Run it with the venv or interpreter that holds that peer."""
 import json
 import os
 import sys
@@ -21,7 +21,8 @@ UNSUPPORTED_WORDS = ("not supported", "unsupported", "not implemented", "unknown
                      "codec not available", "not registered", "invalid data type", "cannot handle",
                      "non-native byte order", "must be a c contiguous", "no zarr data type found", "must specify a \"field\"",
                      "does not support", "only supports", "wrong compressor for zarr format", "json.exception.type_error",
-                     "unknown chunk grid")
+                     "unknown chunk grid", "invalid or unsupported format for dtype", "not handled",
+                     "while structuring arraymetadata", "nc_enofilter", "unknown filter")
 
 
 def read_zarr_python(req, zarrs=False):
@@ -34,6 +35,8 @@ def read_zarr_python(req, zarrs=False):
         node = root[req["node"]] if req.get("node") else root
     else:
         config = {"codec_pipeline.path": "zarrs.ZarrsCodecPipeline", "codec_pipeline.strict": True} if zarrs else {}
+        if "rectilinear_chunks" in zarr.config.get("array", {}):  # zarr-python >= 3.2: an experimental switch, on for reading
+            config["array.rectilinear_chunks"] = True
         if zarrs:
             import zarrs as _  # noqa: F401
         fmt = 3 if req.get("format") == "v3" else 2
@@ -121,6 +124,62 @@ def read_z5py(req):
         return np.transpose(data) if fmt == "n5" else data  # z5py reverses N5 axes (N5-24)
 
 
+def read_zarrita(req):
+    """zarrita, a small independent v3 (and v2) implementation on asyncio."""
+    import zarrita
+    path = os.path.join(req["store"], req.get("node") or "")
+    cls = zarrita.Array if req.get("format") == "v3" else zarrita.ArrayV2
+    a = cls.open(zarrita.make_store_path(zarrita.LocalStore(path)))
+    return a[tuple(slice(None) for _ in a.shape)] if a.shape else a[()]
+
+
+def read_gdal(req):
+    """GDAL's Zarr driver through the multidimensional API: the store's root group, then the node
+    (a root array is GDAL's one array of that group)."""
+    from osgeo import gdal
+    gdal.UseExceptions()
+    ds = gdal.OpenEx(req["store"], gdal.OF_MULTIDIM_RASTER | gdal.OF_READONLY,
+                     allowed_drivers=["Zarr"], open_options=[] if req.get("consolidated") else ["USE_ZMETADATA=NO"])
+    group = ds.GetRootGroup()
+    parts = [p for p in (req.get("node") or "").split("/") if p]
+    for part in parts[:-1]:
+        group = group.OpenGroup(part)
+    if parts:
+        array = group.OpenMDArray(parts[-1])
+    else:
+        names = group.GetMDArrayNames() or []
+        if len(names) != 1:
+            raise TypeError(f"the root holds {len(names)} arrays, not one")
+        array = group.OpenMDArray(names[0])
+    if array is None:
+        raise KeyError(req.get("node"))
+    return array.ReadAsArray()
+
+
+def read_netcdf_c(req):
+    """netCDF-C's NCZarr in pure-Zarr mode (`#mode=zarr,file`) through netCDF4-python. NCZarr
+    opens a group: a root array is reached through a container whose one member is a symlink to it.
+    Values are taken raw (no CF mask or scaling). Each request runs in a forked child (see main)."""
+    import tempfile
+
+    import netCDF4
+    with tempfile.TemporaryDirectory() as tmp:
+        store, node = (req["store"], req["node"]) if req.get("node") else container(tmp, req["store"], "v2")
+        ds = netCDF4.Dataset(f"file://{os.path.abspath(store)}#mode=zarr,file", "r")
+        try:
+            parts = node.split("/")
+            group = ds
+            for part in parts[:-1]:
+                group = group.groups[part]
+            var = group.variables[parts[-1]]
+            var.set_auto_maskandscale(False)
+            data = var[...]
+            import numpy as np
+            return np.array(data)
+        finally:
+            ds.close()
+
+
 READERS = {
     "zarr-python-2": read_zarr_python,
     "zarr-python-3": read_zarr_python,
@@ -129,7 +188,41 @@ READERS = {
     "zarr-n5": read_zarr_n5,
     "tensorstore": read_tensorstore,
     "z5py": read_z5py,
+    "zarrita": read_zarrita,
+    "gdal": read_gdal,
+    "netcdf-c": read_netcdf_c,
 }
+# Readers whose library can crash the process: each request runs in a forked child, so a crash
+# is that request's error and the rest go on.
+ISOLATED = {"netcdf-c"}
+
+
+def isolated(reader, req):
+    """Runs reader(req) in a forked child; returns the data or raises with what the child said."""
+    import pickle
+    import signal
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: read, send the array (or the error) back, exit without cleanup
+        os.close(r)
+        try:
+            import numpy as np
+            payload = ("ok", np.asarray(reader(req)))
+        except BaseException as e:  # noqa: BLE001  every failure goes back to the parent
+            payload = ("error", f"{type(e).__name__}: {e}", isinstance(e, NotImplementedError))
+        with os.fdopen(w, "wb") as f:
+            pickle.dump(payload, f)
+        os._exit(0)
+    os.close(w)
+    with os.fdopen(r, "rb") as f:
+        raw = f.read()
+    _, status = os.waitpid(pid, 0)
+    if os.WIFSIGNALED(status):
+        raise RuntimeError(f"the reader crashed on this store ({signal.Signals(os.WTERMSIG(status)).name})")
+    payload = pickle.loads(raw)
+    if payload[0] == "ok":
+        return payload[1]
+    raise (NotImplementedError if payload[2] else RuntimeError)(payload[1])
 
 
 def main():
@@ -139,7 +232,7 @@ def main():
         requests = json.load(f)
     for req in requests:
         try:
-            data = reader(req)
+            data = isolated(reader, req) if peer in ISOLATED else reader(req)
             import numpy as np
             data = np.asarray(data)
             out = {"sha256": digest(data), "shape": list(data.shape)}

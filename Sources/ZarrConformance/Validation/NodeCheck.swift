@@ -119,6 +119,12 @@ struct NodeCheck {
     func checkV3() -> ZarrArray? {
         let key = prefix + MetadataKey.zarrJSON
         guard let doc = json(key, rule: "v3.metadata.json") else { return nil }
+        if let format = doc["zarr_format"]?.stringValue, format.contains("zarr/spec/protocol/core/3.0") {
+            // The pre-release draft (GDAL 3.4–3.6 FORMAT=ZARR_V3, early zarrita and zarr-python v3 previews).
+            let meta = walk.files.contains { $0.hasPrefix(prefix + "meta/") } ? "; its metadata is under meta/ (root.group.json, root/NAME.array.json), its chunks under data/root/" : ""
+            add("v3.draft-layout", key, "zarr_format is \"\(format)\", the protocol URL of the pre-release Zarr v3 draft\(meta): Zarr v3 has a zarr.json with \"zarr_format\": 3 and a node_type in every node, so no Zarr v3 reader opens this store")
+            return nil
+        }
         for a in ancestors where !walk.has(a, MetadataKey.zarrJSON) {
             add("structure.v3.ancestor-missing", a.isEmpty ? "." : a, "ancestor of \(directory) has no zarr.json")
         }

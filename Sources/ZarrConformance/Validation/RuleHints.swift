@@ -20,6 +20,7 @@ extension Rules {
         "v3.metadata.json": "rewrite zarr.json as one JSON object",
         "v3.metadata.required": "add the missing member the message names (arrays need shape, data_type, chunk_grid, chunk_key_encoding, fill_value, codecs)",
         "v3.zarr-format": "set \"zarr_format\": 3",
+        "v3.draft-layout": "write the data again with a Zarr v3 writer (GDAL 3.8 and later write final Zarr v3); a draft store is not migrated in place",
         "v3.node-type": "set \"node_type\" to \"array\" or \"group\"",
         "v3.metadata.unknown-member": "remove the member, or make it an object with \"must_understand\": false",
         "v3.shape.invalid": "make shape a list of non-negative integers",

@@ -64,6 +64,7 @@ public enum Rules {
         r("v3.metadata.json", .error, "V3-01", "zarr.json is not a valid JSON object"),
         r("v3.metadata.required", .error, "V3-10", "a required zarr.json member is missing"),
         r("v3.zarr-format", .error, "V3-10", "zarr_format is not 3"),
+        r("v3.draft-layout", .error, "V3-10", "the pre-release Zarr v3 draft layout (zarr_format is a protocol URL, metadata under meta/), not Zarr v3"),
         r("v3.node-type", .error, "V3-10", "node_type is missing, unknown or disagrees with the document"),
         r("v3.metadata.unknown-member", .error, "V3-44", "an unknown member lacks must_understand: false"),
         r("v3.shape.invalid", .error, "V3-11", "shape is not a list of non-negative integers"),

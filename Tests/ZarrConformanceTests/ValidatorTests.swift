@@ -174,6 +174,10 @@ final class ValidatorTests: XCTestCase {
                 for name in try FileManager.default.contentsOfDirectory(atPath: root) { try FileManager.default.removeItem(atPath: root + "/" + name) }
                 try self.put(root, "notes.txt", "no Zarr here")
             }),
+            ("producer.blosc-shuffle-name", .v2, { root in  // GDAL's spelling (NC-01)
+                try self.edit(root, "a/.zarray") { $0["compressor"] = ["id": "blosc", "cname": "zstd", "clevel": 5, "shuffle": "BIT", "blocksize": 0] }
+                try self.clearChunks(root, "a")
+            }),
             ("producer.zgroup-extra-keys", .v2, { try self.put($0, ".zgroup", #"{"zarr_format":2,"consolidated_metadata":null}"#) }),
             ("v3.codecs.pickle", .v3, { try self.edit($0, "g/a/zarr.json") { $0["codecs"] = [["name": "numcodecs.pickle"], ["name": "bytes", "configuration": ["endian": "little"]]] } }),
             ("n5.version.missing", .n5, { try self.put($0, "attributes.json", #"{"title":"no version"}"#) }),

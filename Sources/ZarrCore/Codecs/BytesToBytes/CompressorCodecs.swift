@@ -192,11 +192,24 @@ extension ZstdCodec {
 extension BloscCodec {
     static let shuffles = ["noshuffle": 0, "shuffle": 1, "bitshuffle": 2]
 
+    /// Other writers' names for the v2 shuffle, where numcodecs has an integer: GDAL writes
+    /// "NOSHUFFLE", "BYTE" or "BIT" (its BLOSC_SHUFFLE option). Unambiguous, so read; validate
+    /// warns (producer.blosc-shuffle-name). Spellings are matched without regard to case.
+    static let shuffleNames = ["noshuffle": 0, "none": 0, "shuffle": 1, "byte": 1, "bitshuffle": 2, "bit": 2]
+
+    static func v2Shuffle(_ c: CodecConfiguration) throws -> Int {
+        if let name = c.object["shuffle"]?.stringValue {
+            guard let value = shuffleNames[name.lowercased()] else { throw c.fail("shuffle", "must be -1, 0, 1 or 2 (or a name: NOSHUFFLE, BYTE, BIT), not '\(name)'") }
+            return value
+        }
+        return try c.int("shuffle", default: 1)
+    }
+
     /// v2 (numcodecs) blosc in v3 terms (V2-58): numcodecs' defaults, the shuffle by name
     /// (-1 is bit shuffle for 1-byte items, byte shuffle otherwise) and the typesize of the
     /// items reaching it.
     static let definition = CodecDefinition("blosc", v2: ["blosc"], fromV2: { c, ctx in
-        let shuffle = try c.int("shuffle", default: 1)
+        let shuffle = try v2Shuffle(c)
         let effective = shuffle == -1 ? (ctx.itemSize == 1 ? 2 : 1) : shuffle
         guard let name = shuffles.first(where: { $0.value == effective })?.key else { throw c.fail("shuffle", "must be -1, 0, 1 or 2") }
         return JSONObject([("cname", .string(try c.string("cname", default: "lz4"))), ("clevel", .int(try c.int("clevel", default: 5))),

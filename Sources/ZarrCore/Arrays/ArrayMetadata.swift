@@ -109,9 +109,19 @@ struct ArraySpec: Sendable {
             codecs = CodecChain(arrayToBytes: N5ObjectBlockCodec(compression: try m.compressionCodec(registry: registry)))
             keyEncoding = reversed ? .n5Reversed : .v2(separator: "/")
             skipsEmptyChunks = false
+        case .n5(let m, let reversed) where m.dataType == "string":
+            // N5-21: NUL-terminated UTF-8 strings in varlength blocks; a missing block reads as empty strings.
+            shape = metadata.shape
+            let block = reversed ? Array(m.blockSize.reversed()) : m.blockSize
+            grid = .clipped(try RegularGrid(chunkShape: block, arrayShape: shape), arrayShape: shape)
+            dataType = .string
+            fillValue = FillValue(bytes: [])
+            codecs = CodecChain(arrayToBytes: N5StringBlockCodec(compression: try m.compressionCodec(registry: registry), blockSize: block, reversed: reversed))
+            keyEncoding = reversed ? .n5Reversed : .v2(separator: "/")
+            skipsEmptyChunks = false
         case .n5(let m, let reversed):
             guard let type = DatasetAttributesN5.dataTypes[m.dataType] else {
-                throw ZarrError(.unsupported, "N5 '\(m.dataType)' datasets (NUL-separated text, N5-21) are not read as arrays here", field: "dataType")
+                throw ZarrError(.unsupported, "N5 '\(m.dataType)' datasets are not read here", field: "dataType")
             }
             shape = metadata.shape
             let block = reversed ? Array(m.blockSize.reversed()) : m.blockSize

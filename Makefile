@@ -9,10 +9,11 @@ BIN := .build/debug/zarr-conformance
 # make dist         — a release binary that runs without a Swift toolchain, with its checksum
 # make test-asan    — the test suite under AddressSanitizer
 # make fuzz         — every libFuzzer target for FUZZ_SECONDS (default 60) each
+# make docs         — the DocC catalog of ZarrCore (an archive under .build-docc/)
 PREFIX ?= /usr/local
 CONFIGURATION ?= release
 
-.PHONY: setup build test conformance fixtures bench clean install install-files dist test-asan fuzz
+.PHONY: setup build test conformance fixtures bench clean install install-files dist test-asan fuzz docs
 
 setup:
 	@bash scripts/setup.sh
@@ -74,9 +75,12 @@ test-asan: setup
 fuzz: setup
 	bash scripts/fuzz.sh
 
+docs: setup
+	$(SWIFT) package --scratch-path .build-docc generate-documentation --target ZarrCore
+
 bench: setup
 	bash scripts/benchmark-read.sh
 	bash scripts/benchmark-gzip.sh
 
 clean:
-	rm -rf .build .build-dist .build-asan .build-fuzz .work dist
+	rm -rf .build .build-dist .build-asan .build-fuzz .build-docc .work dist

@@ -4,7 +4,7 @@ import ZarrCore
 /// `ENDPOINT/BUCKET/OBJECT` (ranges as for HTTP), listings through the JSON API
 /// `ENDPOINT/storage/v1/b/BUCKET/o` with pagination. The endpoint is
 /// `https://storage.googleapis.com` unless given (tests use a local stand-in).
-public final class GCSStore: AsyncReadableStore, AsyncListableStore {
+public final class GCSStore: AsyncReadableStore, ObjectListing {
     public static let defaultEndpoint = "https://storage.googleapis.com"
 
     public let bucket: String
@@ -48,20 +48,6 @@ public final class GCSStore: AsyncReadableStore, AsyncListableStore {
     public func size(_ key: String) async throws -> Int? {
         try StoreRules.validateKey(key)
         return try await transport.size(key: key, url: objectURL(key))
-    }
-
-    public func list(prefix listPrefix: String) async throws -> [String] {
-        try await listObjects(listPrefix, delimiter: false).keys
-    }
-
-    public func listDir(_ listPrefix: String) async throws -> (keys: [String], prefixes: [String]) {
-        let page = try await listObjects(listPrefix, delimiter: true)
-        let names = page.keys.map { String($0.dropFirst(listPrefix.count)) }.filter { !$0.isEmpty && !$0.contains("/") }
-        let prefixes = page.prefixes.compactMap { p -> String? in
-            let name = p.dropFirst(listPrefix.count).dropLast()
-            return name.isEmpty || name.contains("/") ? nil : String(name)
-        }
-        return (Array(Set(names)).sorted(), Array(Set(prefixes)).sorted())
     }
 
     func listObjects(_ listPrefix: String, delimiter: Bool) async throws -> (keys: [String], prefixes: [String]) {

@@ -52,7 +52,7 @@ public struct S3Options: Sendable {
 /// ListObjectsV2 with pagination, signed with SigV4 unless anonymous. Keys are relative to
 /// `prefix`. Listing leaves out keys no store could read (`a//b`, `../x`): such objects exist
 /// in S3 but never in a Zarr hierarchy.
-public final class S3Store: AsyncReadableStore, AsyncListableStore, AsyncWritableStore {
+public final class S3Store: AsyncReadableStore, ObjectListing, AsyncWritableStore {
     public let bucket: String
     /// "" or ending with "/".
     public let prefix: String
@@ -119,20 +119,6 @@ public final class S3Store: AsyncReadableStore, AsyncListableStore, AsyncWritabl
 
     static func failure(_ status: Int, _ context: HTTPTransport.Context) -> RemoteStoreError {
         context.error(status == 403 ? .forbidden : .httpStatus, status: status, HTTPResponseStatus(statusCode: status).reasonPhrase)
-    }
-
-    public func list(prefix listPrefix: String) async throws -> [String] {
-        try await listObjects(listPrefix, delimiter: false).keys
-    }
-
-    public func listDir(_ listPrefix: String) async throws -> (keys: [String], prefixes: [String]) {
-        let page = try await listObjects(listPrefix, delimiter: true)
-        let names = page.keys.map { String($0.dropFirst(listPrefix.count)) }.filter { !$0.isEmpty && !$0.contains("/") }
-        let prefixes = page.prefixes.compactMap { p -> String? in
-            let name = p.dropFirst(listPrefix.count).dropLast()
-            return name.isEmpty || name.contains("/") ? nil : String(name)
-        }
-        return (Array(Set(names)).sorted(), Array(Set(prefixes)).sorted())
     }
 
     /// Every page of ListObjectsV2 under `prefix + listPrefix`; keys and common prefixes relative

@@ -174,6 +174,7 @@ final class ValidatorTests: XCTestCase {
                 for name in try FileManager.default.contentsOfDirectory(atPath: root) { try FileManager.default.removeItem(atPath: root + "/" + name) }
                 try self.put(root, "notes.txt", "no Zarr here")
             }),
+            ("producer.numcodecs.unknown-member", .v2, { try self.edit($0, "a/.zarray") { $0["compressor"] = ["id": "zlib", "level": 1, "delta": 1] } }),
             ("producer.blosc-shuffle-name", .v2, { root in  // GDAL's spelling (NC-01)
                 try self.edit(root, "a/.zarray") { $0["compressor"] = ["id": "blosc", "cname": "zstd", "clevel": 5, "shuffle": "BIT", "blocksize": 0] }
                 try self.clearChunks(root, "a")

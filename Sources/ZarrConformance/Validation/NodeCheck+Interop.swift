@@ -35,3 +35,27 @@ extension NodeCheck {
         "b": "tensorstore refuses the array; zarr-python 2, zarr-python 3 and this implementation read the fill as false. Write false instead",
     ]
 }
+
+extension NodeCheck {
+    /// The members each numcodecs codec's constructor takes (besides `id`), as its `get_config`
+    /// writes them: a member outside these makes numcodecs, and so zarr-python, refuse the array,
+    /// though its meaning is clear and this reader ignores it (GDAL 3.6 writes lzma's `delta`).
+    static let numcodecsMembers: [String: Set<String>] = [
+        "blosc": ["cname", "clevel", "shuffle", "blocksize", "typesize"], "zstd": ["level", "checksum"], "zlib": ["level"], "gzip": ["level"],
+        "bz2": ["level"], "lzma": ["format", "check", "preset", "filters"], "lz4": ["acceleration"], "shuffle": ["elementsize"],
+        "delta": ["dtype", "astype"], "fixedscaleoffset": ["offset", "scale", "dtype", "astype"], "quantize": ["digits", "dtype", "astype"],
+        "bitround": ["keepbits"], "astype": ["encode_dtype", "decode_dtype"], "categorize": ["labels", "dtype", "astype"],
+        "crc32": ["location"], "adler32": ["location"], "crc32c": ["location"], "fletcher32": [], "jenkins_lookup3": ["initval", "prefix"],
+        "packbits": [], "vlen-utf8": [], "vlen-bytes": [], "vlen-array": ["dtype"], "zfpy": ["mode", "tolerance", "rate", "precision"],
+    ]
+
+    func checkNumcodecsMembers(_ doc: JSON, key: String) {
+        let codecs = (doc["filters"]?.arrayValue ?? []) + [doc["compressor"] ?? .null]
+        for codec in codecs {
+            guard let id = codec["id"]?.stringValue, let known = Self.numcodecsMembers[id], let members = codec.objectValue?.keys else { continue }
+            for member in members where member != "id" && !known.contains(member) {
+                add("producer.numcodecs.unknown-member", key, "\(id) has a member '\(member)' that numcodecs' \(id) does not take: zarr-python refuses the array; this reader ignores it")
+            }
+        }
+    }
+}

@@ -70,6 +70,7 @@ struct NodeCheck {
         if doc["compressor"]?["id"]?.stringValue == "blosc", let name = doc["compressor"]?["shuffle"]?.stringValue {
             add("producer.blosc-shuffle-name", key, "blosc shuffle is the name \"\(name)\" where numcodecs writes an integer (0, 1, 2 or -1)")
         }
+        checkNumcodecsMembers(doc, key: key)
         if let dtype = doc["dtype"]?.stringValue, dtype.count >= 2, "iu".contains(Array(dtype)[1]), case .number(let n)? = doc["fill_value"],
            n.contains(".") || n.contains("e") {
             add("producer.z5py.float-fill-for-int", key, "fill_value \(n) for \(dtype)")

@@ -85,6 +85,7 @@ extension Rules {
         "producer.z5py.float-fill-for-int": "write the fill_value as an integer",
         "producer.z5py.n5-lz4-bare": "rewrite the blocks with N5-Java's LZ4Block framing",
         "producer.zarr-python-2.fill-value-zero": "write fill_value as the dtype's own zero (\"\" for S and U, false for bool) or null",
+        "producer.numcodecs.unknown-member": "remove the member from the codec configuration (its value is ignored by readers that accept it)",
         "producer.blosc-shuffle-name": "write the shuffle as numcodecs' integer: 0 (none), 1 (byte shuffle), 2 (bit shuffle)",
         "producer.zgroup-extra-keys": "write .zgroup as {\"zarr_format\": 2} and keep consolidated metadata in .zmetadata",
     ]

@@ -133,6 +133,7 @@ public enum Rules {
         r("producer.legacy-structured", .warning, "EX-D15", "the legacy structured data type must not be written any more"),
         r("producer.z5py.float-fill-for-int", .warning, "V2-43", "an integer array's fill_value written as a float (z5py)"),
         r("producer.z5py.n5-lz4-bare", .warning, "N5-10", "N5 lz4 blocks without LZ4Block framing (z5py); N5-Java cannot read them"),
+        r("producer.numcodecs.unknown-member", .warning, "V2-15", "a v2 codec configuration has a member numcodecs' codec does not take (GDAL's lzma `delta`): zarr-python refuses the array"),
         r("producer.blosc-shuffle-name", .warning, "NC-01", "a v2 blosc shuffle given by name (GDAL's \"BIT\"), where numcodecs has an integer; read as the name says"),
         r("producer.zgroup-extra-keys", .warning, "AM-09", ".zgroup holds keys other than zarr_format (zarr-python 3 consolidated entries)"),
         r("producer.zarr-python-2.fill-value-zero", .warning, "V2-45", "fill_value 0 on a byte-string, unicode or bool array, as zarr-python 2 wrote it: zarr-python 3 and tensorstore refuse the array"),

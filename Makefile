@@ -27,7 +27,7 @@ test: build
 	$(BIN) run --output .work/test-reports --work .work/test-run --fail-on mismatch
 
 conformance: build
-	$(BIN) run --output Reports --work .work/run --fail-on mismatch
+	$(BIN) run --output Reports --work .work/run --fail-on mismatch --store-kinds zip,http,s3
 	@chromium --headless=new --no-sandbox --disable-gpu --hide-scrollbars --window-size=1400,1000 \
 	  --screenshot=$(CURDIR)/Reports/matrix.png file://$(CURDIR)/Reports/conformance.html >/dev/null 2>&1 || true
 

@@ -64,7 +64,7 @@ let package = Package(
             ]
         ),
         // The shared checkers every store and codec passes (StoreConformance, CodecProperties).
-        .target(name: "ZarrTestSupport", dependencies: ["ZarrCore"]),
+        .target(name: "ZarrTestSupport", dependencies: ["ZarrCore", "ZarrConformance"]),
         .testTarget(name: "ZarrCoreTests", dependencies: ["ZarrCore", "ZarrFuzzing", "ZarrTestSupport"]),
         .testTarget(name: "ZarrRemoteTests", dependencies: ["ZarrRemote", "ZarrCore", "ZarrTestSupport", "ZarrConformance"]),
         .testTarget(name: "ZarrConformanceTests", dependencies: ["ZarrConformance", "ZarrCore", "zarr-conformance"]),

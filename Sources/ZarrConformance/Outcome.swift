@@ -50,7 +50,7 @@ extension Array where Element == CellResult {
     public func judgingUs(_ us: String, divergences: [Divergence] = []) -> [CellResult] {
         let peerFailures = Set(filter { $0.writer != us && $0.reader != us && $0.outcome != .pass && $0.outcome != .refused }.map { "\($0.reader) \($0.caseID)" })
         return filter { cell in
-            if cell.reader == us { return true }
+            if cell.reader == us || cell.reader.hasPrefix(us + " via ") { return true }
             guard cell.writer == us else { return false }
             if divergences.contains(where: { $0.matches(cell) }) { return false }
             if cell.source == CellResult.manifest { return false }  // peers' verdicts on proposals inform, they do not gate

@@ -15,6 +15,11 @@ public struct Runner {
         self.peers = peers
     }
 
+    /// Other kinds of store this implementation also reads every committed fixture from (zip,
+    /// HTTP, S3): a label and how a case's store opens there. Each is a reader column of its own,
+    /// "NAME via LABEL", that must agree with the directory.
+    public var otherStores: [(label: String, open: @Sendable (Case) throws -> any ReadableStore)] = []
+
     /// Manifests to materialise and judge alongside (or, with `onlyProposals`, instead of) the catalog.
     public var proposals: [Proposal] = []
     public var onlyProposals = false
@@ -71,6 +76,7 @@ public struct Runner {
             return OurReader.judge(c, OurReader.read(store: c.storePath(vectors: vectors), node: c.node, consolidated: c.consolidated, format: c.format))
         }
         for (c, verdict) in zip(cases, ourReads) { results.append(cell(c, writer: c.writerLabel, reader: OurReader.label, verdict)) }
+        results += readFixtures(cases.filter { Self.isCopyable($0.storePath(vectors: vectors)) && $0.storePath(vectors: vectors).hasPrefix(vectors + "/fixtures/") })
 
         // 2. Our implementation writes every readable fixture again (once per case name); we read it back.
         //    Materialised proposals are ours already: peers read them as they are.
@@ -145,6 +151,43 @@ public struct Runner {
         }
     }
 
+
+    /// Every committed fixture read again from each of `otherStores`, sixteen at a time (the
+    /// reads wait on requests, not on the cores).
+    func readFixtures(_ fixtures: [Case]) -> [CellResult] {
+        var out: [CellResult] = []
+        for kind in otherStores {
+            progress("reading \(fixtures.count) fixtures via \(kind.label)")
+            let cells = CellBox(count: fixtures.count)
+            let group = DispatchGroup(), slots = DispatchSemaphore(value: 16)
+            for (i, c) in fixtures.enumerated() {
+                slots.wait()
+                DispatchQueue.global().async(group: group) {
+                    defer { slots.signal() }
+                    let result: Result<(String, [Int]), ZarrError>
+                    do { result = OurReader.read(in: try kind.open(c), node: c.node, consolidated: c.consolidated, format: c.format) }
+                    catch { result = .failure(error as? ZarrError ?? ZarrError(.storage, "\(error)")) }
+                    let verdict = OurReader.judge(c, result)
+                    let cell = CellResult(caseID: c.id, format: c.format, family: c.family, writer: c.writerLabel, reader: OurReader.label + " via " + kind.label,
+                                          outcome: verdict.0, message: verdict.1, requirements: c.requirements)
+                    cells.set(i, cell)
+                }
+            }
+            group.wait()
+            out += cells.all
+        }
+        return out
+    }
+
+    /// Whether every file of a store can be read from a directory, and so copied to another kind
+    /// of store (the ST-10 fixture holds a link loop on purpose).
+    public static func isCopyable(_ root: String) -> Bool {
+        (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []).allSatisfy { file in
+            var isDirectory: ObjCBool = false
+            let path = root + "/" + file
+            return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && (isDirectory.boolValue || FileManager.default.isReadableFile(atPath: path))
+        }
+    }
 }
 
 extension Case {
@@ -159,4 +202,13 @@ extension Case {
 
 extension Case.Expectation {
     var isRefusal: Bool { if case .refuse = self { return true } else { return false } }
+}
+
+/// Cells filled in from several threads.
+private final class CellBox: @unchecked Sendable {  // `cells` is guarded by `lock`
+    private let lock = NSLock()
+    private var cells: [CellResult?]
+    init(count: Int) { cells = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ cell: CellResult) { lock.withLock { cells[i] = cell } }
+    var all: [CellResult] { lock.withLock { cells.compactMap { $0 } } }
 }

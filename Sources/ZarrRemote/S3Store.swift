@@ -212,3 +212,14 @@ struct ListBucketResult: Sendable {
         return out
     }
 }
+
+extension S3Store {
+    /// Creates the bucket (a PUT on it): not a store operation, for test and harness servers.
+    public func createBucket() async throws {
+        var url = bucketURL
+        if url.path.isEmpty { url.path = "/" }
+        try await transport.run(key: bucket, method: .PUT, url: url, headers: [("Content-Length", "0")], body: []) { response, context in
+            guard response.status.code == 200 else { throw S3Store.failure(Int(response.status.code), context) }
+        }
+    }
+}

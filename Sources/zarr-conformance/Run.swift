@@ -25,6 +25,8 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("adapter"), help: ArgumentHelp("Add an implementation for this run: NAME=COMMAND, or NAME:ROLES=COMMAND with ROLES from reader (the default), writer, digest, v2, v3, n5; repeatable. See docs/adapters.md.", valueName: "NAME=COMMAND"))
     var adapters: [String] = []
     @Option(help: "Whose cells --fail-on and the closing line count: this implementation (default) or an adapter's NAME.") var judge: String?
+    @Option(name: .customLong("store-kinds"), help: "Also read every committed fixture from these kinds of store, each a reader column that must agree with the directory: zip, http, s3 (comma-separated; servers on loopback).")
+    var storeKinds: String?
     @Option(help: "Exit 1 when a cell involving this implementation is a mismatch or wrongly accepted (mismatch), also an error (error), or never.")
     var failOn: FailOn = .never
 
@@ -66,6 +68,13 @@ struct Run: ParsableCommand {
         let format = self.format, pattern = idPattern, writerPattern = writer
         runner.filter = { c in
             (format == nil || c.format == format) && (pattern.map { c.id.contains($0) } ?? true) && (writerPattern.map { c.writerLabel.contains($0) } ?? true)
+        }
+        if let storeKinds {
+            runner.otherStores = try readOrExit {
+                try FixtureStores.make(storeKinds.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }, vectors: vectors, work: work) {
+                    FileHandle.standardError.write(Data("… \($0)\n".utf8))
+                }
+            }
         }
         runner.proposals = try readOrExit { caseFiles.isEmpty ? try Proposal.loadAll(directory: vectors + "/cases") : try caseFiles.map(Proposal.load) }
         runner.onlyProposals = !caseFiles.isEmpty

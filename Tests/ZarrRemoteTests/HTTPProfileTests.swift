@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import ZarrConformance
 import ZarrCore
 import ZarrTestSupport
 @testable import ZarrRemote

@@ -114,11 +114,6 @@ enum S3Fixture {
 
     /// PUT on the bucket (not a store operation: the tests' own setup).
     static func createBucket(_ bucket: String, options: S3Options) async throws {
-        let store = try S3Store(bucket: bucket, options: options)
-        var url = store.bucketURL
-        if url.path.isEmpty { url.path = "/" }
-        try await store.transport.run(key: bucket, method: .PUT, url: url, headers: [("Content-Length", "0")], body: []) { response, context in
-            guard response.status.code == 200 else { throw S3Store.failure(Int(response.status.code), context) }
-        }
+        try await S3Store(bucket: bucket, options: options).createBucket()
     }
 }

@@ -4,7 +4,7 @@ import ZarrCore
 /// `ENDPOINT/BUCKET/OBJECT` (ranges as for HTTP), listings through the JSON API
 /// `ENDPOINT/storage/v1/b/BUCKET/o` with pagination. The endpoint is
 /// `https://storage.googleapis.com` unless given (tests use a local stand-in).
-public final class GCSStore: AsyncReadableStore, ObjectListing {
+public final class GCSStore: HTTPObjectStore, ObjectListing {
     public static let defaultEndpoint = "https://storage.googleapis.com"
 
     public let bucket: String
@@ -40,15 +40,6 @@ public final class GCSStore: AsyncReadableStore, ObjectListing {
         return url
     }
 
-    public func get(_ key: String, range: ByteRange, limit: Int) async throws -> [UInt8]? {
-        try StoreRules.validateKey(key)
-        return try await transport.get(key: key, url: objectURL(key), range: range, limit: limit)
-    }
-
-    public func size(_ key: String) async throws -> Int? {
-        try StoreRules.validateKey(key)
-        return try await transport.size(key: key, url: objectURL(key))
-    }
 
     func listObjects(_ listPrefix: String, delimiter: Bool) async throws -> (keys: [String], prefixes: [String]) {
         var keys: [String] = [], prefixes: [String] = []

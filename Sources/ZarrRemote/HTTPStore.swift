@@ -6,7 +6,7 @@ import ZarrCore
 /// truncated bodies and timeouts are retried with backoff (`options.retry`) and counted in
 /// `counters`. HTTP has no listing: hierarchies are found through consolidated metadata and
 /// explicit node paths.
-public final class HTTPStore: AsyncReadableStore {
+public final class HTTPStore: HTTPObjectStore {
     public let url: String
     public let options: HTTPOptions
     public let counters: RemoteCounters
@@ -22,13 +22,5 @@ public final class HTTPStore: AsyncReadableStore {
         self.transport = HTTPTransport(options: options, counters: counters)
     }
 
-    public func get(_ key: String, range: ByteRange, limit: Int) async throws -> [UInt8]? {
-        try StoreRules.validateKey(key)
-        return try await transport.get(key: key, url: base.appending(key: key), range: range, limit: limit)
-    }
-
-    public func size(_ key: String) async throws -> Int? {
-        try StoreRules.validateKey(key)
-        return try await transport.size(key: key, url: base.appending(key: key))
-    }
+    func objectURL(_ key: String) -> RemoteURL { base.appending(key: key) }
 }

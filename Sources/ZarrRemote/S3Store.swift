@@ -52,7 +52,7 @@ public struct S3Options: Sendable {
 /// ListObjectsV2 with pagination, signed with SigV4 unless anonymous. Keys are relative to
 /// `prefix`. Listing leaves out keys no store could read (`a//b`, `../x`): such objects exist
 /// in S3 but never in a Zarr hierarchy.
-public final class S3Store: AsyncReadableStore, ObjectListing, AsyncWritableStore {
+public final class S3Store: HTTPObjectStore, ObjectListing, AsyncWritableStore {
     public let bucket: String
     /// "" or ending with "/".
     public let prefix: String
@@ -91,15 +91,6 @@ public final class S3Store: AsyncReadableStore, ObjectListing, AsyncWritableStor
         return url
     }
 
-    public func get(_ key: String, range: ByteRange, limit: Int) async throws -> [UInt8]? {
-        try StoreRules.validateKey(key)
-        return try await transport.get(key: key, url: objectURL(key), range: range, limit: limit)
-    }
-
-    public func size(_ key: String) async throws -> Int? {
-        try StoreRules.validateKey(key)
-        return try await transport.size(key: key, url: objectURL(key))
-    }
 
     public func set(_ key: String, _ value: [UInt8]) async throws {
         try StoreRules.validateKey(key)

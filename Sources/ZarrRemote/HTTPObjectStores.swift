@@ -1,5 +1,24 @@
 import ZarrCore
 
+/// Stores whose values are HTTP objects (HTTP, S3, GCS): reads go through their transport to
+/// the URL of the key, after the key rules (ST-04).
+protocol HTTPObjectStore: AsyncReadableStore {
+    var transport: HTTPTransport { get }
+    func objectURL(_ key: String) -> RemoteURL
+}
+
+extension HTTPObjectStore {
+    public func get(_ key: String, range: ByteRange, limit: Int) async throws -> [UInt8]? {
+        try StoreRules.validateKey(key)
+        return try await transport.get(key: key, url: objectURL(key), range: range, limit: limit)
+    }
+
+    public func size(_ key: String) async throws -> Int? {
+        try StoreRules.validateKey(key)
+        return try await transport.size(key: key, url: objectURL(key))
+    }
+}
+
 /// Stores whose listing is a paged object listing with a delimiter (S3's ListObjectsV2, GCS's
 /// JSON API): `list` and `listDir` come from `listObjects`, keys and common prefixes relative
 /// to the store's own prefix.

@@ -23,8 +23,18 @@ enum FixtureStores {
                 let path = work + "/fixtures.zip"
                 try? FileManager.default.removeItem(atPath: path)
                 try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-                let writer = try ZipStore(path: path, mode: .write, compression: .stored)
-                for file in files { if let data = FileManager.default.contents(atPath: fixtures + "/" + file) { try writer.set(file, Array(data)) } }
+                // Python's zipfile writes the archive in one pass (ZipStore rewrites its directory on every set).
+                let zipper = Process()
+                zipper.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                zipper.arguments = ["python3", "-c", "import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_STORED) as z:\n"
+                                    + "    for f in sys.stdin.read().split('\\0')[:-1]: z.write(sys.argv[2] + '/' + f, f)", path, fixtures]
+                let input = Pipe()
+                zipper.standardInput = input
+                try zipper.run()
+                input.fileHandleForWriting.write(Data(files.map { $0 + "\0" }.joined().utf8))
+                try input.fileHandleForWriting.close()
+                zipper.waitUntilExit()
+                guard zipper.terminationStatus == 0 else { throw ZarrError(.storage, "python3 could not write the fixtures zip", key: path) }
                 let zip = try ZipStore(path: path)
                 out.append(("zip", { try PrefixedStore(zip, prefix: relative($0)) }))
             case "http":

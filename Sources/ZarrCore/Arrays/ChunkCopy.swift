@@ -13,10 +13,12 @@ enum ChunkCopy {
                      runs: [AxisRun], itemSize: Int, scatter: Bool = false) {
         let s = Selection.cStrides(sourceShape), d = Selection.cStrides(destinationShape)
         let (localStrides, outStrides) = scatter ? (d, s) : (s, d)
-        switch (source, destination) {
-        case (.fixed(let src), .fixed(var dst)):
+        // The destination's buffer is taken out of the enum before it is written, so it is
+        // uniquely referenced and written in place (a tuple or a second binding of it would
+        // keep a reference and make every copy duplicate the whole destination first).
+        if case .fixed(let src) = source, case .fixed(var dst) = destination {
             guard itemSize > 0, !src.isEmpty, !dst.isEmpty else { return }
-            destination = .fixed([])  // release the enum's reference so `dst` is mutated in place
+            destination = .fixed([])
             src.withUnsafeBytes { sp in
                 dst.withUnsafeMutableBytes { dp in
                     Selection.forEachRun(runs, chunkStrides: localStrides, outStrides: outStrides) { l, o, n in
@@ -27,14 +29,13 @@ enum ChunkCopy {
                 }
             }
             destination = .fixed(dst)
-        case (.variable(let src), .variable(var dst)):
+        } else if case .variable(let src) = source, case .variable(var dst) = destination {
             destination = .variable([])
             Selection.forEachRun(runs, chunkStrides: localStrides, outStrides: outStrides) { l, o, n in
                 let (from, to) = scatter ? (o, l) : (l, o)
                 for k in 0..<n { dst[to + k] = src[from + k] }
             }
             destination = .variable(dst)
-        default: return
         }
     }
 }

@@ -19,15 +19,10 @@ public final class GCSStore: HTTPObjectStore, ObjectListing {
         bucket: String, prefix: String = "", endpoint: String = GCSStore.defaultEndpoint, options: HTTPOptions = HTTPOptions(),
         counters: RemoteCounters = RemoteCounters(), pageSize: Int = 1000
     ) throws {
-        guard !bucket.isEmpty, !bucket.contains("/") else { throw ZarrError(.invalidArgument, "invalid bucket name '\(bucket)'") }
         guard var url = RemoteURL.parse(endpoint) else { throw ZarrError(.invalidArgument, "not an http(s) endpoint: \(endpoint)") }
         if url.path == "/" { url.path = "" }
-        var prefix = prefix
-        while prefix.hasPrefix("/") { prefix.removeFirst() }
-        if !prefix.isEmpty, !prefix.hasSuffix("/") { prefix += "/" }
-        if !prefix.isEmpty { try StoreRules.validateKey(String(prefix.dropLast())) }
+        self.prefix = try objectPrefix(bucket: bucket, prefix: prefix)
         self.bucket = bucket
-        self.prefix = prefix
         self.endpoint = url
         self.counters = counters
         self.pageSize = pageSize

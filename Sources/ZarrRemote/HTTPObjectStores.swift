@@ -41,3 +41,14 @@ extension ObjectListing {
         return (Array(Set(names)).sorted(), Array(Set(prefixes)).sorted())
     }
 }
+
+/// A bucket's name checked and a key prefix made "" or "path/" (leading slashes dropped, every
+/// segment a valid key segment): what S3 and GCS stores are rooted at.
+func objectPrefix(bucket: String, prefix: String) throws -> String {
+    guard !bucket.isEmpty, !bucket.contains("/") else { throw ZarrError(.invalidArgument, "invalid bucket name '\(bucket)'") }
+    var prefix = prefix
+    while prefix.hasPrefix("/") { prefix.removeFirst() }
+    if !prefix.isEmpty, !prefix.hasSuffix("/") { prefix += "/" }
+    if !prefix.isEmpty { try StoreRules.validateKey(String(prefix.dropLast())) }
+    return prefix
+}

@@ -62,13 +62,8 @@ public final class S3Store: HTTPObjectStore, ObjectListing, AsyncWritableStore {
     let transport: HTTPTransport
 
     public init(bucket: String, prefix: String = "", options: S3Options = S3Options(), counters: RemoteCounters = RemoteCounters()) throws {
-        guard !bucket.isEmpty, !bucket.contains("/") else { throw ZarrError(.invalidArgument, "invalid bucket name '\(bucket)'") }
-        var prefix = prefix
-        while prefix.hasPrefix("/") { prefix.removeFirst() }
-        if !prefix.isEmpty, !prefix.hasSuffix("/") { prefix += "/" }
-        if !prefix.isEmpty { try StoreRules.validateKey(String(prefix.dropLast())) }
+        self.prefix = try objectPrefix(bucket: bucket, prefix: prefix)
         self.bucket = bucket
-        self.prefix = prefix
         self.options = options
         self.counters = counters
         let endpointText = options.endpoint ?? "https://s3.\(options.region).amazonaws.com"

@@ -62,3 +62,5 @@ while read -r kind dir req version; do
 done <<< "$PEER_NEEDS"
 # moto's S3 server for the ZarrRemote tests (Tests/ZarrRemoteTests start and stop it themselves).
 venv .venv-moto scripts/requirements-moto.txt
+# The Dask driver and its tests (python/, docs/dask.md).
+venv .venv-dask python/requirements-dask.txt 3.11

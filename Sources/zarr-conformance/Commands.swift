@@ -13,7 +13,7 @@ struct ZarrConformanceCommand: AsyncParsableCommand {
         abstract: "A reference implementation of Zarr v2, v3 and N5, and a conformance suite.",
         discussion: "Exit codes: 0 success, 1 findings or mismatches, 2 usage error, 3 the store could not be read.",
         version: versionText,
-        subcommands: [Info.self, Digest.self, Cat.self, Write.self, Diff.self, Run.self, Cases.self, Validate.self, Manifest.self]
+        subcommands: [Info.self, Digest.self, Cat.self, Write.self, Diff.self, Run.self, Cases.self, Validate.self, Manifest.self, Merge.self]
     )
 
     /// The tool's version and those of the codec libraries it links (as loaded at run time).
@@ -91,27 +91,6 @@ struct Info: AsyncParsableCommand {
             default: print("\(key): \(value.stringValue ?? value.serialized())")
             }
         }
-    }
-}
-
-struct Digest: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the canonical SHA-256 digest of the array at PATH as JSON.")
-    @Argument(help: "The array's location: a directory, a .zip file, file://, http(s)://, s3:// or gs://.") var path: String
-    @OptionGroup var options: NodeOptions
-
-    func run() async throws {
-        let (options, path) = (options, path)
-        defer { options.location.reportTraffic(Location.kind(of: path)) }
-        let out: JSON = try await offThePool { try readOrExit {
-            let array = try options.openArray(path)
-            let result = try CanonicalDigest.compute(array)
-            return .object(JSONObject([
-                ("sha256", .string(result.sha256)), ("shape", .array(array.shape.map { .int($0) })),
-                ("data_type", NodeInfo.dataTypeJSON(array)), ("format", .string(array.metadata.format.rawValue)),
-                ("elements", .int(result.elementCount)),
-            ]))
-        } }
-        print(out.serialized())
     }
 }
 

@@ -15,7 +15,7 @@ public enum ValidationOutput {
         return out
     }
 
-    static func findingJSON(_ f: Finding) -> JSON {
+    public static func findingJSON(_ f: Finding) -> JSON {
         .object(JSONObject([("rule", .string(f.rule)), ("severity", .string(f.severity.rawValue)), ("path", .string(f.path)),
                             ("message", .string(f.message)), ("spec", .string(f.spec)), ("spec_version", .string(f.specVersion)),
                             ("hint", .string(Rules.hint(f.rule)))]))

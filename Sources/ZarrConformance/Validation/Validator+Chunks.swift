@@ -17,35 +17,31 @@ extension Validator {
     /// Grids with more chunks than this get a count of the missing ones, not a list.
     static let maxListedGrid = 1 << 22
 
-    func reportStoredChunks(_ array: ZarrArray, stored keys: [(String, [Int])], sink: FindingSink) {
-        let format = array.metadata.format
-        let at = array.metadataKey
-        let (grid, overflow) = array.gridShape.reduce((1, false)) { acc, n in
-            let (p, o) = acc.0.multipliedReportingOverflow(by: n)
-            return (p, acc.1 || o)
+    /// Stored chunks against the grid, once per array from every part's tally (info); with
+    /// `--expect-chunks all` on a grid too large to list, the count of missing chunks.
+    static func storedFindings(_ tally: ValidationPart.ChunkTally, expectAll: Bool) -> [Finding] {
+        let missing = tally.grid - tally.stored
+        var out = [Finding("data.chunks.stored", tally.key, "\(tally.stored) of \(tally.grid) chunks stored"
+                           + (missing > 0 ? "; \(missing) missing, read as the fill value (never written, or lost)" : ""), format: tally.format)]
+        if expectAll, missing > 0, tally.grid > maxListedGrid {
+            out.append(Finding("data.chunks.missing", tally.key, "\(missing) of \(tally.grid) chunks are not stored", format: tally.format))
         }
-        guard !overflow else { return }
-        let missing = grid - keys.count
-        sink.add(Finding("data.chunks.stored", at, "\(keys.count) of \(grid) chunks stored"
-                         + (missing > 0 ? "; \(missing) missing, read as the fill value (never written, or lost)" : ""), format: format))
-        guard case .all = expectChunks, missing > 0 else { return }
-        guard grid <= Self.maxListedGrid else {
-            sink.add(Finding("data.chunks.missing", at, "\(missing) of \(grid) chunks are not stored", format: format))
-            return
-        }
-        let present = Set(keys.map(\.1))
-        var index = [Int](repeating: 0, count: array.gridShape.count)
-        for _ in 0..<grid {
-            if !present.contains(index) { sink.add(Finding("data.chunks.missing", array.chunkKey(index), "chunk \(index) is not stored", format: format)) }
-            var axis = index.count - 1
-            while axis >= 0 {
-                index[axis] += 1
-                if index[axis] < array.gridShape[axis] { break }
-                index[axis] = 0
-                axis -= 1
-            }
+        return out
+    }
+
+    /// With `--expect-chunks all`, each chunk of the flat grid range `flat` not in `present`.
+    func reportMissing(_ array: ZarrArray, present: Set<[Int]>, flat: Range<Int>, sink: FindingSink) {
+        guard case .all = expectChunks, let grid = array.gridCount, grid <= Self.maxListedGrid, present.count < flat.count else { return }
+        let shape = array.gridShape
+        for i in flat {
+            var rest = i, index = [Int](repeating: 0, count: shape.count)
+            for d in shape.indices.reversed() { index[d] = rest % shape[d]; rest /= shape[d] }
+            if !present.contains(index) { sink.add(Finding("data.chunks.missing", array.chunkKey(index), "chunk \(index) is not stored", format: array.metadata.format)) }
         }
     }
+
+    /// This partition's share of an array's chunk grid, in C order of chunk indices.
+    func gridShare(_ array: ZarrArray) -> Range<Int> { partition.range(of: array.gridCount ?? 0) }
 
     /// The store against the manifest it should match, key by key.
     func compare(_ manifest: StoreManifest, files: [String], store: any ReadableStore, sink: FindingSink) {
@@ -68,5 +64,13 @@ extension Validator {
                 sink.add(Finding("structure.unreadable", key, "\(error)"))
             }
         }
+    }
+}
+
+extension ZarrArray {
+    /// Chunks in the grid; nil when the count overflows.
+    var gridCount: Int? {
+        let (count, overflow) = gridShape.reduce((1, false)) { acc, n in let (p, o) = acc.0.multipliedReportingOverflow(by: n); return (p, acc.1 || o) }
+        return overflow ? nil : count
     }
 }

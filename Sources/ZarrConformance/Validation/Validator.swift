@@ -13,6 +13,8 @@ public struct Validator: Sendable {
     /// What a missing chunk means (see `ChunkExpectation`).
     public var expectChunks = ChunkExpectation.fillIsFine
     public var progress: @Sendable (String) -> Void = { _ in }
+    /// The part of the store this run checks (`validate --partition I/N`); see `check`.
+    public var partition = Partition.whole
 
     public init() {}
 
@@ -27,7 +29,13 @@ public struct Validator: Sendable {
     }
 
     /// Throws only when the store cannot be read at all (missing path, permission): exit 3.
-    public func validate(root: String) throws -> Report {
+    public func validate(root: String) throws -> Report { try ValidationPart.merge([part(root: root)]) }
+
+    /// Checks a store of any kind; see `part(store:)`.
+    public func validate(store: any ReadableStore) throws -> Report { try ValidationPart.merge([part(store: store)]) }
+
+    /// This run's partition of a directory store, for `merge` with the others.
+    public func part(root: String) throws -> ValidationPart {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ZarrError(.notFound, "no such directory", key: root)
@@ -36,24 +44,24 @@ public struct Validator: Sendable {
             throw ZarrError(.storage, "permission denied", key: root)
         }
         let sink = FindingSink(cap: maxFindingsPerRule, version: spec)
-        let walk = Walk(root: root, maxDepth: maxDepth, sink: sink)
+        let walk = Walk(root: root, maxDepth: maxDepth, sink: partition.index == 0 ? sink : sink.silenced())
         return check(FilesystemStore(root: root), walk: walk, sink: sink)
     }
 
     /// Checks a store of any kind (zip, HTTP, S3, GCS) by its listing; a store that cannot list
     /// (HTTP) by the nodes its consolidated metadata names and the chunk keys of their grids,
     /// with an info finding saying which structure rules that leaves unchecked.
-    public func validate(store: any ReadableStore) throws -> Report {
+    public func part(store: any ReadableStore) throws -> ValidationPart {
         let sink = FindingSink(cap: maxFindingsPerRule, version: spec)
         var probeGrid = false
         let walk: Walk
         do {
             guard let listable = store as? any ListableStore else { throw ZarrError(.unsupported, "no listing") }
-            walk = Walk(keys: try listable.list(prefix: ""), sink: sink)
+            walk = Walk(keys: try listable.list(prefix: ""), sink: partition.index == 0 ? sink : sink.silenced())
         } catch let e as ZarrError where e.kind == .unsupported {
             walk = try Walk(unlisted: store, sink: sink)
             probeGrid = true
-            sink.add(Finding("structure.no-listing", ".", "the store cannot list its keys: nodes come from consolidated metadata and the root, chunks from the grid; "
+            (partition.index == 0 ? sink : sink.silenced()).add(Finding("structure.no-listing", ".", "the store cannot list its keys: nodes come from consolidated metadata and the root, chunks from the grid; "
                              + "stray keys, leftover temporaries and keys outside the grid were not looked for"))
         }
         progress("listed \(walk.files.count) keys")
@@ -61,39 +69,55 @@ public struct Validator: Sendable {
     }
 
     /// `probeGrid`: the walk lists no chunks; every key of each array's grid is tried instead.
-    func check(_ store: any ReadableStore, walk: Walk, sink: FindingSink, probeGrid: Bool = false) -> Report {
-        var nodes = 0, chunks = 0
+    /// A partition reports the walk's findings in part 0, a node's metadata in part `i mod N`
+    /// of the `i`-th node, and checks its share of each array's stored chunk keys (of the grid,
+    /// when probing): never part of a key, so no two parts read one shard.
+    func check(_ store: any ReadableStore, walk: Walk, sink: FindingSink, probeGrid: Bool = false) -> ValidationPart {
+        var part = ValidationPart(partition: partition, spec: spec, cap: maxFindingsPerRule, expectAll: { if case .all = expectChunks { return true }; return false }())
+        let first = partition.index == 0 ? sink : sink.silenced()
         let nodeDirectories = walk.nodeDirectories()
         if nodeDirectories.isEmpty {
-            sink.add(Finding("structure.no-metadata", ".", "no Zarr or N5 metadata found (.zarray, .zgroup, zarr.json or attributes.json)"))
+            first.add(Finding("structure.no-metadata", ".", "no Zarr or N5 metadata found (.zarray, .zgroup, zarr.json or attributes.json)"))
         }
-        for directory in nodeDirectories {
-            nodes += 1
-            let checked = NodeCheck(store: store, directory: directory, walk: walk, sink: sink)
+        for (n, directory) in nodeDirectories.enumerated() {
+            let owner = n % partition.count == partition.index
+            if owner { part.nodes += 1 }
+            let nodeSink = owner ? sink : sink.silenced()
+            let checked = NodeCheck(store: store, directory: directory, walk: walk, sink: nodeSink)
             guard let array = checked.run() else { continue }
             let alternate = checked.alternateV2Array()
-            let keys = probeGrid ? checkGrid(array, sink: sink) : checked.chunkKeys(array, nodeDirectories: nodeDirectories, alternate: alternate)
-            chunks += keys.count
-            if !metadataOnly, !probeGrid { checkChunks(array, keys: keys, sink: sink) }
-            reportStoredChunks(array, stored: keys, sink: sink)
+            let share: [(String, [Int])]
+            if probeGrid {
+                share = checkGrid(array, sink: sink, owner: nodeSink)
+                reportMissing(array, present: Set(share.map(\.1)), flat: gridShare(array), sink: sink)
+            } else {
+                let keys = checked.chunkKeys(array, nodeDirectories: nodeDirectories, alternate: alternate)
+                share = Array(keys[partition.range(of: keys.count)])
+                if !metadataOnly { checkChunks(array, keys: share, sink: sink) }
+                if owner { reportMissing(array, present: Set(keys.map(\.1)), flat: 0..<(array.gridCount ?? 0), sink: sink) }
+            }
+            part.chunks += share.count
+            if let grid = array.gridCount { part.tallies.append(.init(key: array.metadataKey, format: array.metadata.format, grid: grid, stored: share.count)) }
             // Both formats in one directory: the v2 metadata's readers decode its chunks too.
             if let alternate, !metadataOnly, !probeGrid {
-                checkChunks(alternate, keys: checked.chunkKeys(alternate, nodeDirectories: nodeDirectories, alternate: array, report: false), sink: sink)
+                let keys = checked.chunkKeys(alternate, nodeDirectories: nodeDirectories, alternate: array, report: false)
+                checkChunks(alternate, keys: Array(keys[partition.range(of: keys.count)]), sink: sink)
             }
         }
-        checkN5Version(store: store, walk: walk, nodeDirectories: nodeDirectories, sink: sink)
-        if case .manifest(let manifest) = expectChunks { compare(manifest, files: walk.files, store: store, sink: sink) }
-        return Report(findings: sink.all(), nodes: nodes, chunks: chunks)
+        checkN5Version(store: store, walk: walk, nodeDirectories: nodeDirectories, sink: first)
+        if case .manifest(let manifest) = expectChunks, partition.index == 0 { compare(manifest, files: walk.files, store: store, sink: sink) }
+        (part.findings, part.counts) = sink.collected()
+        return part
     }
 
     /// The grid's keys that are stored, for a store that cannot list: every key is fetched, a
     /// batch at a time (concurrently where the store can) and, unless `metadataOnly`, decoded
     /// then and there; at most one pass's worth of chunks.
-    func checkGrid(_ array: ZarrArray, sink: FindingSink) -> [(String, [Int])] {
+    func checkGrid(_ array: ZarrArray, sink: FindingSink, owner: FindingSink) -> [(String, [Int])] {
         let grid = array.gridShape
-        let (count, overflow) = grid.reduce((1, false)) { acc, n in let (p, o) = acc.0.multipliedReportingOverflow(by: n); return (p, acc.1 || o) }
-        guard !overflow, count <= ZarrArray.maxChunksPerPass else {
-            sink.add(Finding("structure.no-listing", array.metadataKey, "the grid has more chunks than one pass visits; its chunks were not checked"))
+        let share = gridShare(array)
+        guard array.gridCount != nil, share.count <= ZarrArray.maxChunksPerPass else {
+            owner.add(Finding("structure.no-listing", array.metadataKey, "the grid has more chunks than one pass visits; its chunks were not checked"))
             return []
         }
         func indices(_ flat: Int) -> [Int] {
@@ -102,8 +126,8 @@ public struct Validator: Sendable {
             return out
         }
         var stored: [(String, [Int])] = []
-        for start in stride(from: 0, to: count, by: 256) {
-            let batch = (start..<min(start + 256, count)).map(indices)
+        for start in stride(from: share.lowerBound, to: share.upperBound, by: 256) {
+            let batch = (start..<min(start + 256, share.upperBound)).map(indices)
             let requests = batch.map { StoreRequest(array.chunkKey($0), range: .all, limit: array.maxStoredSize($0)) }
             let values: [[UInt8]?]
             do {
@@ -121,7 +145,7 @@ public struct Validator: Sendable {
                     sink.add(Finding(Diagnosis.rule(e, .chunk), requests[i].key, e.description, format: array.metadata.format))
                 } catch { sink.add(Finding("data.chunk.decode", requests[i].key, "\(error)", format: array.metadata.format)) }
             }
-            progress("fetched \(min(start + 256, count)) of \(count) chunk keys of \(array.path.isEmpty ? "/" : array.path)")
+            progress("fetched \(min(start + 256, share.upperBound) - share.lowerBound) of \(share.count) chunk keys of \(array.path.isEmpty ? "/" : array.path)")
         }
         return stored
     }
@@ -172,40 +196,4 @@ public struct Validator: Sendable {
         }
     }
 
-}
-
-/// Collects findings from several threads, at most `cap` per rule (then a count of the rest).
-final class FindingSink: @unchecked Sendable {  // all state is guarded by `lock`
-    private let lock = NSLock()
-    private var findings: [Finding] = []
-    private var counts: [String: Int] = [:]
-    let cap: Int
-    let version: SpecVersion
-
-    init(cap: Int, version: SpecVersion = .latest) {
-        self.cap = cap
-        self.version = version
-    }
-
-    /// Drops findings of rules the selected version does not have, and names the version.
-    func add(_ finding: Finding) {
-        let rule = Rules.rule(finding.rule)
-        if let versions = rule.versions, !versions.contains(version) { return }
-        var f = finding
-        f.specVersion = rule.specVersion(selected: version, format: f.format)
-        lock.withLock {
-            counts[f.rule, default: 0] += 1
-            if counts[f.rule, default: 0] <= cap { findings.append(f) }
-        }
-    }
-
-    func all() -> [Finding] {
-        lock.withLock {
-            var out = findings
-            for (rule, n) in counts.sorted(by: { $0.key < $1.key }) where n > cap {
-                out.append(Finding(rule, "", "\(n - cap) more findings of this rule", version: version))
-            }
-            return out
-        }
-    }
 }

@@ -6,24 +6,28 @@ extension ZarrArray {
     /// refused before any work, since tiny chunks on a huge shape would run for hours.
     public static let maxChunksPerPass = SelectionPlan.maxChunks
 
-    /// Reads the whole array one slab of chunk rows (along the first axis) at a time, in C
-    /// order, so memory stays at one slab; `body` gets each slab and its element count.
-    public func forEachSlab(_ body: (ChunkData, Int) throws -> Void) throws {
-        let chunks = try Checked.product(gridShape, "chunk count")
-        guard chunks <= Self.maxChunksPerPass else {
-            throw ZarrError(.invalidArgument, "the array has \(chunks) chunks, more than the \(Self.maxChunksPerPass) one pass may visit (the per-pass limit)", key: metadataKey)
+    /// Reads the array (or a selection of it) one slab of chunk rows along the first axis at a
+    /// time, in C order, so memory stays at one slab; `body` gets each slab and its element
+    /// count. Only the chunks the selection touches are read.
+    public func forEachSlab(_ selection: [Slice]? = nil, _ body: (ChunkData, Int) throws -> Void) throws {
+        let slices = try Selection.resolve(selection, shape: shape)
+        // Chunks the pass may touch, at most: per axis, no more than the grid or the selection has.
+        let touched = try Checked.product(zip(gridShape, slices).map { min($0, $1.count) }, "chunk count")
+        guard touched <= Self.maxChunksPerPass else {
+            throw ZarrError(.invalidArgument, "the pass touches up to \(touched) chunks, more than the \(Self.maxChunksPerPass) one pass may visit (the per-pass limit)", key: metadataKey)
         }
-        if shape.isEmpty || shape.contains(0) {
-            try body(try read(), shape.reduce(1, *))
+        guard let rows = slices.first, rows.count > 0, !slices.contains(where: { $0.count == 0 }) else {
+            try body(try read(slices), slices.reduce(1) { $0 * $1.count })
             return
         }
-        let rowElements = shape.dropFirst().reduce(1, *)
-        var start = 0
-        while start < shape[0] {
-            // Rectilinear grids: a slab ends at the end of the chunk row that holds `start`.
-            let stop = min(start + rowsOfChunk(at: start), shape[0])
-            try body(try read([Slice(start, stop)] + shape.dropFirst().map { Slice.all($0) }), (stop - start) * rowElements)
-            start = stop
+        let rowElements = slices.dropFirst().reduce(1) { $0 * $1.count }
+        var k = 0
+        while k < rows.count {
+            // Rectilinear grids: a slab ends at the end of the chunk row that holds the row.
+            let row = rows.start + k * rows.step, end = row + rowsOfChunk(at: row)
+            let n = min((end - row - 1) / rows.step + 1, rows.count - k)
+            try body(try read([Slice(row, row + (n - 1) * rows.step + 1, step: rows.step)] + slices.dropFirst()), n * rowElements)
+            k += n
         }
     }
 

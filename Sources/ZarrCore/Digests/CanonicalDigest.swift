@@ -21,17 +21,19 @@ public enum CanonicalDigest {
     public static let maxElements = 1 << 34
 
     /// Streams the array one slab of chunk rows at a time, so memory stays at one chunk row.
-    public static func compute(_ array: ZarrArray) throws -> Result {
+    /// A selection (NumPy's `a[start:stop:step, …]`) is hashed as the sub-array it selects.
+    public static func compute(_ array: ZarrArray, selection: [Slice]? = nil) throws -> Result {
         var hasher = SHA256()
-        guard try Checked.product(array.shape, "array element count") <= maxElements else {
-            throw ZarrError(.invalidArgument, "an array of \(array.shape.map(String.init).joined(separator: "×")) elements is too large to digest here (limit 2^34 elements)", key: array.metadataKey)
+        let shape = try Selection.resolve(selection, shape: array.shape).map(\.count)
+        guard try Checked.product(shape, "array element count") <= maxElements else {
+            throw ZarrError(.invalidArgument, "an array of \(shape.map(String.init).joined(separator: "×")) elements is too large to digest here (limit 2^34 elements)", key: array.metadataKey)
         }
         var count = 0
-        try array.forEachSlab { data, elements in
+        try array.forEachSlab(selection) { data, elements in
             update(&hasher, with: data)
             count += elements
         }
-        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let digest = hex(hasher.finalize())
         return Result(sha256: digest, elementCount: count)
     }
 
@@ -39,15 +41,18 @@ public enum CanonicalDigest {
     public static func of(_ data: ChunkData) -> String {
         var hasher = SHA256()
         update(&hasher, with: data)
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hex(hasher.finalize())
     }
 
     /// SHA-256 of a value read in parts (`next` returns nil at the end), as lower-case hex.
     public static func sha256(_ next: () throws -> [UInt8]?) rethrows -> String {
         var hasher = SHA256()
         while let part = try next() { hasher.update(data: part) }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hex(hasher.finalize())
     }
+
+    /// Lower-case hex of a digest.
+    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 { digest.map { String(format: "%02x", $0) }.joined() }
 
     static func update(_ hasher: inout SHA256, with data: ChunkData) {
         switch data {

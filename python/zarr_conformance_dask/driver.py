@@ -21,7 +21,6 @@ PROG = "python -m zarr_conformance_dask"
 # and one of the driver's: a partition that failed after Dask's retries (the binary crashed or was
 # missing on a worker, or workers kept dying), or no cluster could be reached.
 EXIT_USAGE = 2
-EXIT_UNREADABLE = 3
 EXIT_PARTITION_FAILED = 4
 RETRIES = 2  # Dask's retries of a task that raised (a worker lost mid-task is rescheduled anyway)
 CHUNKS_PER_PARTITION = 100_000  # past 2 × threads partitions, one more per this many chunks or files
@@ -222,7 +221,11 @@ def connect(args):
 
 
 def run_partitions(client, binary, arguments, files, count):
-    """The partitions' results in order, or a DriverError for the first that ended the run."""
+    """The partitions' results in order, or a DriverError for the first that ended the run: a
+    partition of `validate` succeeds with exit 0 or 1 (findings reaching --fail-on are part of the
+    report), one of `digest` with 0 only; any other answer (2 usage, 3 unreadable, and for
+    `digest` 1) is the run's, with that partition's stderr."""
+    succeeded = (0, 1) if arguments[0] == "validate" else (0,)
     import cloudpickle
     from distributed import as_completed, progress
     # Sent by value: workers need no copy of this package (docs/dask.md).
@@ -242,7 +245,7 @@ def run_partitions(client, binary, arguments, files, count):
             except Exception as e:  # noqa: BLE001  (PartitionFailed, KilledWorker, a lost connection)
                 raise DriverError(f"partition {future.key[1]}/{count} failed after {RETRIES} retries: "
                                   f"{type(e).__name__}: {e}", EXIT_PARTITION_FAILED) from None
-            if result["returncode"] in (EXIT_USAGE, EXIT_UNREADABLE):
+            if result["returncode"] not in succeeded:
                 raise DriverError(result["stderr"], result["returncode"], verbatim=True)
             results[result["index"]] = result
         return results

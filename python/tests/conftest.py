@@ -38,9 +38,9 @@ def driver_env():
     return dict(os.environ, PYTHONPATH=str(REPO / "python"))
 
 
-def run_driver(*args, timeout=300, **kwargs):
+def run_driver(*args, timeout=300, env=None, **kwargs):
     """`python -m zarr_conformance_dask ARGS` as a user runs it."""
-    return run(driver_argv(*args), timeout=timeout, env=driver_env(), **kwargs)
+    return run(driver_argv(*args), timeout=timeout, env=env or driver_env(), **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -160,3 +160,12 @@ def s3(stores):
         server.wait(timeout=10)
 
 
+
+
+# Counts the tests report (fixtures compared, stores checked), printed after the run.
+SUMMARY = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    for line in SUMMARY:
+        terminalreporter.write_line(line)

@@ -1,0 +1,59 @@
+"""benchmarks.json -> benchmarks.png: peer time ÷ ours per case (above 1: ours is faster).
+
+    .venv-bench/bin/python bench/chart.py Reports/benchmarks.json Reports/benchmarks.png
+"""
+import json
+import re
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+NAMES = {"zarr-python": "zarr-python 3", "zarrs": "zarrs-python", "tensorstore": "tensorstore",
+         "zarr-python-2": "zarr-python 2", "z5py": "z5py", "zarr-n5": "zarr-n5"}
+COLOURS = {"zarr-python": "#4c72b0", "zarrs": "#dd8452", "tensorstore": "#55a868", "zarr-python-2": "#8172b3",
+           "z5py": "#c44e52", "zarr-n5": "#937860"}
+
+
+def case_key(c):
+    m = re.match(r"(\d+)(.*)", c)
+    return (int(m.group(1)), m.group(2)) if m else (99, c)
+
+
+def main():
+    res = json.load(open(sys.argv[1]))
+    ratios = res["ratios"]
+    titles = {m["case"]: m["title"] for m in res["measurements"]}
+    cases = sorted({r["case"] for r in ratios}, key=case_key)
+    peers = [p for p in NAMES if any(r["peer"] == p for r in ratios)]
+    fig, ax = plt.subplots(figsize=(10, 0.55 * max(len(cases), 1) * max(len(peers), 1) / 2.2 + 1.6))
+    height = 0.8 / max(len(peers), 1)
+    for j, p in enumerate(peers):
+        ys, xs = [], []
+        for i, c in enumerate(cases):
+            r = next((r["ratio"] for r in ratios if r["case"] == c and r["peer"] == p), None)
+            if r is not None:
+                ys.append(i + (j - (len(peers) - 1) / 2) * height)
+                xs.append(r)
+        ax.barh(ys, xs, height=height * 0.95, label=NAMES[p], color=COLOURS[p])
+        for y, x in zip(ys, xs):
+            ax.text(x, y, f" {x:.2f}", va="center", fontsize=7)
+    ax.axvline(1.0, color="black", linewidth=1)
+    ax.set_xscale("log", base=2)
+    ax.set_yticks(range(len(cases)))
+    ax.set_yticklabels([f"{c}: {titles.get(c, '')}"[:60] for c in cases], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("peer time ÷ zarr-conformance time (log scale; right of 1: zarr-conformance is faster)")
+    date = res["meta"]["date"][:10]
+    ax.set_title(f"zarr-conformance against the peers, median of {res['meta']['repeats']} runs ({date}, "
+                 f"{res['meta']['machine']['cores']} cores)", fontsize=10)
+    ax.legend(fontsize=8, loc="lower right")
+    ax.grid(axis="x", which="both", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(sys.argv[2], dpi=110)
+
+
+if __name__ == "__main__":
+    main()

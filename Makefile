@@ -1,7 +1,7 @@
 # make conformance  — the main job: every committed fixture, every live peer, reports in Reports/
 # make test         — swift test plus the live peer direction (what CI runs)
 # make fixtures     — regenerate Vectors/ from the pinned peers (changes committed files)
-# make bench        — the read benchmarks (release build; figures in the README)
+# make bench        — ours against the peers on the same data (release build; Reports/benchmarks.*)
 SWIFT ?= swift
 BIN := .build/debug/zarr-conformance
 
@@ -24,6 +24,7 @@ build: setup
 test: build
 	$(SWIFT) test --disable-swift-testing
 	python3 Vectors/hostile/run.py $(BIN)
+	.venv-dask/bin/python -m pytest -q python/tests
 	$(BIN) run --output .work/test-reports --work .work/test-run --fail-on mismatch
 
 conformance: build
@@ -78,9 +79,11 @@ fuzz: setup
 docs: setup
 	$(SWIFT) package --scratch-path .build-docc generate-documentation --target ZarrCore
 
+# Every implementation on the same data (bench/run.py): Reports/benchmarks.md, .json and .png.
+# BENCH_SKIP_BUILD=1 uses the release binary as it is; BENCH_ARGS="--quick" takes 2 runs per figure.
 bench: setup
-	bash scripts/benchmark-read.sh
-	bash scripts/benchmark-gzip.sh
+	@if [ -z "$(BENCH_SKIP_BUILD)" ]; then $(SWIFT) build -c release --product zarr-conformance; fi
+	python3 bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf .build .build-dist .build-asan .build-fuzz .build-docc .work dist

@@ -10,6 +10,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 
 NAMES = {"zarr-python": "zarr-python 3", "zarrs": "zarrs-python", "tensorstore": "tensorstore",
          "zarr-python-2": "zarr-python 2", "z5py": "z5py", "zarr-n5": "zarr-n5"}
@@ -37,17 +38,25 @@ def main():
             if r is not None:
                 ys.append(i + (j - (len(peers) - 1) / 2) * height)
                 xs.append(r)
-        ax.barh(ys, xs, height=height * 0.95, label=NAMES[p], color=COLOURS[p])
+        # bars grow from 1 (as fast as ours) to the ratio, rightwards when ours is faster
+        ax.barh(ys, [x - 1 for x in xs], left=1, height=height * 0.95, label=NAMES[p], color=COLOURS[p])
         for y, x in zip(ys, xs):
-            ax.text(x, y, f" {x:.2f}", va="center", fontsize=7)
+            ax.text(x, y, f" {x:.2f} " if x >= 1 else f"{x:.2f} ", va="center", ha="left" if x >= 1 else "right",
+                    fontsize=7)
     ax.axvline(1.0, color="black", linewidth=1)
     ax.set_xscale("log", base=2)
+    every = [x["ratio"] for x in ratios] or [1]
+    lo, hi = min(min(every), 1) / 1.25, max(max(every), 1) * 1.25
+    ax.set_xlim(lo, hi)
+    ticks = [t for t in (0.125, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 8, 16, 32) if lo <= t <= hi]
+    ax.set_xticks(ticks, [f"{t:g}×" for t in ticks])
+    ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
     ax.set_yticks(range(len(cases)))
     ax.set_yticklabels([f"{c}: {titles.get(c, '')}"[:60] for c in cases], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel("peer time ÷ zarr-conformance time (log scale; right of 1: zarr-conformance is faster)")
     date = res["meta"]["date"][:10]
-    ax.set_title(f"zarr-conformance against the peers, median of {res['meta']['repeats']} runs ({date}, "
+    ax.set_title(f"zarr-conformance against the peers, median of {res['meta']['repeats'] * res['meta'].get('rounds', 1)} runs ({date}, "
                  f"{res['meta']['machine']['cores']} cores)", fontsize=10)
     ax.legend(fontsize=8, loc="lower right")
     ax.grid(axis="x", which="both", alpha=0.3)

@@ -9,7 +9,7 @@ JOB: {"op": "read" | "write", "impl": a key of READERS or WRITERS, "format": "v2
 Imports happen before any timing. Each read opens the array, reads it (or the selection) into a
 NumPy array and takes the canonical digest of Vectors/peers/canonical.py; each write creates the
 array and writes the in-memory NumPy array into it (the destination is removed, untimed, before
-every repetition). W untimed repetitions go first. Prints one JSON object: versions, per-run wall
+every repetition). W untimed repetitions go first (their times: `warmup_times`). Prints one JSON object: versions, per-run wall
 seconds (`times`) and CPU seconds of the process, all threads (`cpu`), the digest, and the peak
 RSS after imports and at the end (KiB).
 """
@@ -177,6 +177,8 @@ def main():
         if i >= job.get("warmup", 0):
             result["times"].append(t1 - t0)
             result["cpu"].append(c1 - c0)
+        else:
+            result.setdefault("warmup_times", []).append(t1 - t0)
         if d is not None:
             result["sha256"], result["shape"] = d, list(out.shape)
             del out

@@ -13,7 +13,7 @@ struct ZarrConformanceCommand: AsyncParsableCommand {
         abstract: "A reference implementation of Zarr v2, v3 and N5, and a conformance suite.",
         discussion: "Exit codes: 0 success, 1 findings or mismatches, 2 usage error, 3 the store could not be read.",
         version: versionText,
-        subcommands: [Info.self, Digest.self, Cat.self, Write.self, Diff.self, Run.self, Cases.self, Validate.self, Manifest.self, Merge.self]
+        subcommands: [Info.self, Digest.self, Cat.self, Write.self, Convert.self, Diff.self, Run.self, Cases.self, Validate.self, Manifest.self, Merge.self]
     )
 
     /// The tool's version and those of the codec libraries it links (as loaded at run time).

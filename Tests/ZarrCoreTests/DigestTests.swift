@@ -4,12 +4,15 @@ import XCTest
 
 /// The `tree` and `dandi` digests and digests of selections (docs/digests.md).
 final class DigestTests: XCTestCase {
-    /// 700×600 int16, values i·600+j (mod 2^16).
-    let shape = [700, 600]
-    var values: ChunkData { .fixed((0..<420_000).flatMap { withUnsafeBytes(of: Int16(truncatingIfNeeded: $0).littleEndian, Array.init) }) }
+    func stores() throws -> [ZarrArray] { try sampleStores() }
+}
 
-    /// The same values stored four ways.
-    func stores() throws -> [ZarrArray] {
+/// 700×600 int16, values i·600+j (mod 2^16), stored four ways: v2 zlib, v3 gzip, v3 sharded
+/// zstd, N5 gzip.
+func sampleStores() throws -> [ZarrArray] {
+    let shape = [700, 600]
+    let values = ChunkData.fixed((0..<420_000).flatMap { withUnsafeBytes(of: Int16(truncatingIfNeeded: $0).littleEndian, Array.init) })
+    do {
         let v2 = try ZarrArray.create(store: MemoryStore(), path: "", metadata: ArrayMetadataV2(shape: shape, chunks: [100, 100], dtype: try V2DataType.parse("<i2"),
                                                                                                 compressor: ["id": "zlib", "level": 1]))
         let v3 = try ZarrArray.create(store: MemoryStore(), path: "a", shape: shape, chunks: [256, 333], dataType: "int16", compressors: [["name": "gzip", "configuration": ["level": 1]]])
@@ -23,6 +26,9 @@ final class DigestTests: XCTestCase {
         for a in [v2, v3, sharded, n5] { try a.write(values) }
         return [v2, v3, sharded, n5]
     }
+}
+
+extension DigestTests {
 
     func testTileEdgeFollowsRankAndElementSize() {
         XCTAssertEqual(TreeDigest.edge(rank: 2, elementSize: 4), 512)

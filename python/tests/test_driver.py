@@ -39,8 +39,8 @@ def single(fake, *args):
     return run([fake, *args])
 
 
-@pytest.mark.parametrize("partitions", [1, 3, 7, 40])
-@pytest.mark.parametrize("fmt,fail_on", [("json", "error"), ("text", "never"), ("json", "warning")])
+@pytest.mark.parametrize("partitions,fmt,fail_on", [(1, "json", "error"), (3, "text", "never"), (7, "json", "warning"),
+                                                    (40, "json", "error")])  # 40: more partitions than findings
 def test_validate_equals_unpartitioned(cluster, fake, tmp_path, partitions, fmt, fail_on):
     store = make_store(tmp_path)
     want = single(fake, "validate", store, "--format", fmt, "--fail-on", fail_on)
@@ -177,3 +177,43 @@ def test_usage_errors_exit_2(fake):
 ])
 def test_default_partitions(command, algorithm, info, threads, want):
     assert driver.default_partitions(command, algorithm, threads, info) == want
+
+
+def test_workers_need_no_copy_of_the_package(fake, tmp_path):
+    """A cluster started apart (`dask scheduler`, `dask worker`) whose workers cannot import
+    zarr_conformance_dask: the task is sent by value (docs/dask.md)."""
+    import importlib.util
+    import subprocess
+    import time
+
+    from distributed import Client
+    bin_dir = os.path.dirname(sys.executable)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    scheduler_file = tmp_path / "scheduler.json"
+    processes = [subprocess.Popen([os.path.join(bin_dir, "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0",
+                                   "--no-dashboard", "--scheduler-file", str(scheduler_file)],
+                                  cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        deadline = time.monotonic() + 60
+        while not scheduler_file.exists():
+            assert time.monotonic() < deadline, "the scheduler did not start"
+            time.sleep(0.1)
+        processes.append(subprocess.Popen([os.path.join(bin_dir, "dask"), "worker", "--scheduler-file", str(scheduler_file),
+                                           "--nthreads", "1", "--no-dashboard", "--host", "127.0.0.1"],
+                                          cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        with Client(scheduler_file=str(scheduler_file), timeout=60) as client:
+            client.wait_for_workers(1, timeout=60)
+            assert list(client.run(importlib.util.find_spec, "zarr_conformance_dask").values()) == [None]
+            address = client.scheduler.address
+        store = make_store(tmp_path)
+        want = single(fake, "validate", store, "--format", "json")
+        got = run_driver("validate", store, "--format", "json", "--partitions", 3, "--binary", fake, "--scheduler", address)
+        assert (got.returncode, got.stdout) == (want.returncode, want.stdout), got.stderr
+        # The task's own exception comes back from such a worker too.
+        crashing = make_store(tmp_path, crash={"1": "always"})
+        got = run_driver("validate", crashing, "--partitions", 3, "--binary", fake, "--scheduler", address)
+        assert got.returncode == driver.EXIT_PARTITION_FAILED and "PartitionFailed" in got.stderr, got.stderr
+    finally:
+        for p in reversed(processes):
+            p.terminate()
+            p.wait(timeout=30)

@@ -220,37 +220,64 @@ def connect(args):
         yield client
 
 
+class ByValue:
+    """A function that pickles by value: Dask pickles a whole task graph with pickle, which
+    names a module's functions by reference, so a worker would need this package installed.
+    Reduced to cloudpickle.loads(cloudpickle.dumps(function)) with the module registered to
+    pickle by value, the scheduler and workers rebuild the function from its code."""
+
+    def __init__(self, function):
+        self.function = function
+
+    def __call__(self, *args, **kwargs):
+        return self.function(*args, **kwargs)
+
+    def __reduce__(self):
+        import cloudpickle
+        cloudpickle.register_pickle_by_value(partition_module)
+        try:
+            return cloudpickle.loads, (cloudpickle.dumps(self.function),)
+        finally:
+            cloudpickle.unregister_pickle_by_value(partition_module)
+
+
 def run_partitions(client, binary, arguments, files, count):
     """The partitions' results in order, or a DriverError for the first that ended the run: a
     partition of `validate` succeeds with exit 0 or 1 (findings reaching --fail-on are part of the
     report), one of `digest` with 0 only; any other answer (2 usage, 3 unreadable, and for
     `digest` 1) is the run's, with that partition's stderr."""
-    succeeded = (0, 1) if arguments[0] == "validate" else (0,)
-    import cloudpickle
     from distributed import as_completed, progress
-    # Sent by value: workers need no copy of this package (docs/dask.md).
-    cloudpickle.register_pickle_by_value(partition_module)
+    succeeded = (0, 1) if arguments[0] == "validate" else (0,)
     name = f"zarr-conformance-{arguments[0]}-{uuid.uuid4().hex}"
-    futures = [client.submit(run_partition, binary, arguments, i, count, files, key=(name, i), retries=RETRIES)
+    task = ByValue(run_partition)  # workers need no copy of this package (docs/dask.md)
+    futures = [client.submit(task, binary, arguments, i, count, files, key=(name, i), retries=RETRIES)
                for i in range(count)]
     try:
         if sys.stderr.isatty():
             with contextlib.redirect_stdout(sys.stderr):  # the bar must not mix with the report
-                progress(futures)
-            sys.stderr.write("\n")
+                progress(futures)  # clears its line when done
         results = [None] * count
         for future in as_completed(futures):
             try:
                 result = future.result()
             except Exception as e:  # noqa: BLE001  (PartitionFailed, KilledWorker, a lost connection)
-                raise DriverError(f"partition {future.key[1]}/{count} failed after {RETRIES} retries: "
-                                  f"{type(e).__name__}: {e}", EXIT_PARTITION_FAILED) from None
+                how = f" after {RETRIES} retries" if type(e).__name__ == "PartitionFailed" else ""
+                raise DriverError(f"partition {future.key[1]}/{count} failed{how}: {type(e).__name__}: {e}",
+                                  EXIT_PARTITION_FAILED) from None
             if result["returncode"] not in succeeded:
                 raise DriverError(result["stderr"], result["returncode"], verbatim=True)
             results[result["index"]] = result
         return results
     finally:
         client.cancel(futures)
+
+
+def is_whole_digest(text):
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(value, dict) and "partial" not in value and ("tree" in value or "dandi" in value)
 
 
 def merge(binary, results, options):
@@ -277,6 +304,10 @@ def run(args):
             count = default_partitions(args.command, getattr(args, "algorithm", None), threads,
                                        store_info(binary, args, location))
         results = run_partitions(client, binary, arguments, files, count)
+    if arguments[0] == "digest" and count == 1 and is_whole_digest(results[0]["stdout"]):
+        # `digest --partition 0/1` prints the whole digest, not a part: there is nothing to merge.
+        sys.stdout.write(results[0]["stdout"])
+        return 0
     done = merge(binary, results, merge_options)
     sys.stdout.buffer.write(done.stdout)
     sys.stdout.flush()

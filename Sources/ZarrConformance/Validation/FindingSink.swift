@@ -62,8 +62,10 @@ final class FindingSink: @unchecked Sendable {  // all state is guarded by `lock
 }
 
 extension Finding {
-    /// The order of a report: by path (UTF-8), then rule, then message.
+    /// The order of a report: errors, then warnings, then info; each by path (UTF-8), rule and
+    /// message. It depends on the findings alone, never on which thread or part found them.
     static func order(_ a: Finding, _ b: Finding) -> Bool {
+        if a.severity != b.severity { return a.severity > b.severity }
         if a.path != b.path { return a.path.utf8.lexicographicallyPrecedes(b.path.utf8) }
         if a.rule != b.rule { return a.rule < b.rule }
         return a.message.utf8.lexicographicallyPrecedes(b.message.utf8)

@@ -10,7 +10,8 @@ OUTPUT/benchmarks.md, benchmarks.json (every raw measurement) and benchmarks.png
 
 Ours is timed as whole `zarr-conformance` processes (process start included); each peer runs in
 a subprocess of its own venv (bench/peers.py) and is timed in-process, imports excluded. The
-figure of a case is the median of N runs after one untimed warm-up. Exit 1 when a digest
+cases run in R rounds (alternating who goes first), each taking N timed runs per implementation
+after one untimed warm-up; a figure is the median of its R x N runs. Exit 1 when a digest
 disagrees (the reports are written first, naming it).
 """
 import argparse
@@ -31,7 +32,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 from httpcount import Server  # noqa: E402
-from report import goals, markdown, ratios  # noqa: E402
+from report import OURS, goals, markdown, ratios  # noqa: E402
 
 BIN = os.path.join(ROOT, ".build", "release", "zarr-conformance")
 WORK = os.path.join(ROOT, ".work", "bench")
@@ -40,19 +41,17 @@ PEERS_PY = os.path.join(ROOT, ".venv-peers", "bin", "python")
 PEERS2_PY = os.path.join(ROOT, ".venv-peers-v2", "bin", "python")
 BENCH_VENV = os.path.join(ROOT, ".venv-bench")
 BENCH_PY = os.path.join(BENCH_VENV, "bin", "python")
-MIB = 1 << 20
 LATENCY_MS = 20
 TIME = "/usr/bin/time"  # GNU time (Debian's `time`, installed by make setup)
 
-OURS = "zarr-conformance"
-# Reader/writer keys of bench/peers.py -> (column name, Python package whose version is shown, venv)
+# bench/peers.py's reader/writer keys -> (the Python package whose version is shown, the venv that runs it)
 PEERS = {
-    "zarr-python": ("zarr-python", "zarr", PEERS_PY),
-    "zarrs": ("zarrs-python", "zarrs", PEERS_PY),
-    "tensorstore": ("tensorstore", "tensorstore", PEERS_PY),
-    "zarr-python-2": ("zarr-python", "zarr", PEERS2_PY),
-    "z5py": ("z5py", "z5py", PEERS_PY),
-    "zarr-n5": ("zarr-n5", "zarr_n5", PEERS_PY),
+    "zarr-python": ("zarr", PEERS_PY),
+    "zarrs": ("zarrs", PEERS_PY),
+    "tensorstore": ("tensorstore", PEERS_PY),
+    "zarr-python-2": ("zarr", PEERS2_PY),
+    "z5py": ("z5py", PEERS_PY),
+    "zarr-n5": ("zarr_n5", PEERS_PY),
 }
 V3_READERS = ["zarr-python", "zarrs", "tensorstore"]
 
@@ -304,7 +303,7 @@ class Bench:
         if "server_total" in res:
             proc["server_total"] = {k: v for k, v in res["server_total"].items() if k != "log"}
         m.setdefault("processes", []).append(proc)
-        m.update(version=res["versions"].get(PEERS[m["impl"]][1]), versions=res["versions"],
+        m.update(version=res["versions"].get(PEERS[m["impl"]][0]), versions=res["versions"],
                  timing="in-process, imports excluded")
         if "sha256" in res:
             self.check_digest(m, res["sha256"])
@@ -344,7 +343,7 @@ class Bench:
                 job = {"op": "read", "impl": impl, "format": fmt, "node": st["node"], "store": location,
                        "selection": st["selections"][selection]["slices"] if selection else None,
                        "repeats": self.repeats, "warmup": 1}
-                python = BENCH_PY if (server and impl == "zarr-python") else PEERS[impl][2]  # fsspec is in .venv-bench
+                python = BENCH_PY if (server and impl == "zarr-python") else PEERS[impl][1]  # fsspec is in .venv-bench
                 self.peer(m, job, python, server)
 
     def reads(self):
@@ -410,7 +409,7 @@ class Bench:
                     continue
                 job = {"op": "write", "impl": impl, "store": dst, "source": os.path.join(DATA, "f32-4096.raw"),
                        "shape": [4096, 4096], "dtype": "<f4", "repeats": self.repeats, "warmup": 1}
-                self.peer(m, job, PEERS[impl][2])
+                self.peer(m, job, PEERS[impl][1])
             if not m.get("error"):  # ours reads what was written: it must be the source's digest
                 check = run_process([BIN, "digest", dst])
                 self.check_digest(m, json.loads(check["stdout"])["sha256"] if check["exit"] == 0 else None)

@@ -22,7 +22,7 @@ struct Digest: AsyncParsableCommand {
     @OptionGroup var options: NodeOptions
     @Option(help: "sha256 (the default), tree or dandi.") var algorithm: Algorithm = .sha256
     @Option(help: "Hash only part I of N (0-based, e.g. 3/8) and print a partial result for `merge` (tree and dandi).") var partition: Partition = .whole
-    @Option(help: "Digest only a selection, NumPy-style start:stop[:step] per axis, comma-separated (e.g. 0:512,::2); only the chunks it touches are read (sha256).")
+    @Option(help: "Digest only a selection, NumPy-style start:stop[:step] per axis, comma-separated (e.g. 0:512,::2; write --selection=-1: for a leading minus); only the chunks it touches are read (sha256).")
     var selection: String?
 
     func validate() throws {

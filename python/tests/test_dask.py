@@ -71,9 +71,9 @@ def test_digest_local(binary, cluster, stores, store, args):
 
 
 def test_tree_partitions_across_chunk_rows(binary, cluster, stores):
-    """More partitions than tile rows, fewer than chunk rows, one per chunk row: one value."""
+    """One partition (the whole digest), fewer partitions than tile rows, more than chunk rows: one value."""
     want = json.loads(single(binary, "digest", stores["good"], "--algorithm", "tree", "--node", "a").stdout)["tree"]
-    for n in (1, 3, 20, 33):
+    for n in (1, 3, 33):
         got = run_driver("digest", stores["good"], "--algorithm", "tree", "--node", "a", "--partitions", n,
                          "--binary", binary, "--scheduler", cluster.scheduler.address)
         assert got.returncode == 0 and json.loads(got.stdout)["tree"] == want, (n, got.stderr)
@@ -118,13 +118,13 @@ def test_unreadable_store(binary, cluster, tmp_path):
 
 
 def test_a_worker_killed_mid_run(binary, cluster, stores, tmp_path):
-    """16 partitions of about 1.5 s each on 2 workers; one worker process is killed (SIGKILL)
+    """16 partitions of about 1 s each on 2 workers; one worker process is killed (SIGKILL)
     while both run a partition. Dask runs its partition again elsewhere (the nanny restarts the
     worker), and the merged report is the one-process report."""
     log = tmp_path / "partitions.log"
     slow = tmp_path / "slow-zarr-conformance"
     slow.write_text(f"""#!/bin/sh
-case " $* " in *" --partition "*) echo "$*" >> '{log}'; sleep 1.5 ;; esac
+case " $* " in *" --partition "*) echo "$*" >> '{log}'; sleep 1 ;; esac
 exec '{binary}' "$@"
 """)
     slow.chmod(0o755)

@@ -24,6 +24,7 @@ EXIT_USAGE = 2
 EXIT_PARTITION_FAILED = 4
 RETRIES = 2  # Dask's retries of a task that raised (a worker lost mid-task is rescheduled anyway)
 CHUNKS_PER_PARTITION = 100_000  # past 2 × threads partitions, one more per this many chunks or files
+WORKER_TIMEOUT = 120  # seconds to wait for a first worker of a cluster that has none
 INFO_TIMEOUT = 120  # seconds for the `info` that sizes the store; past it, 2 × threads partitions
 
 
@@ -250,7 +251,9 @@ def run_partitions(client, binary, arguments, files, count):
     succeeded = (0, 1) if arguments[0] == "validate" else (0,)
     name = f"zarr-conformance-{arguments[0]}-{uuid.uuid4().hex}"
     task = ByValue(run_partition)  # workers need no copy of this package (docs/dask.md)
-    futures = [client.submit(task, binary, arguments, i, count, files, key=(name, i), retries=RETRIES)
+    if files:  # a manifest goes to each worker once, not with each task; every worker keeps a copy
+        files = client.scatter([files], broadcast=True, hash=False)[0]
+    futures = [client.submit(task, binary, arguments, i, count, files or None, key=(name, i), retries=RETRIES)
                for i in range(count)]
     try:
         if sys.stderr.isatty():
@@ -297,6 +300,8 @@ def run(args):
     location = normalize_location(args.location)
     arguments, files, merge_options = plan(args, location)
     with connect(args) as client:
+        if not client.nthreads():
+            client.wait_for_workers(1, timeout=WORKER_TIMEOUT)
         threads = sum(client.nthreads().values())
         if args.partitions:
             count = args.partitions
@@ -326,7 +331,7 @@ def main(argv=None):
         else:
             print(f"zarr_conformance_dask: {e}", file=sys.stderr)
         return e.code
-    except OSError as e:  # no scheduler at --scheduler, no port for a LocalCluster
+    except OSError as e:  # no scheduler at --scheduler, no worker joined, no port for a LocalCluster
         print(f"zarr_conformance_dask: {e}", file=sys.stderr)
         return EXIT_PARTITION_FAILED
     except KeyboardInterrupt:

@@ -20,21 +20,35 @@ public enum CanonicalDigest {
     /// Arrays larger than this are refused: hashing them would take hours, not a conformance run.
     public static let maxElements = 1 << 34
 
-    /// Streams the array one slab of chunk rows at a time, so memory stays at one chunk row.
+    /// Streams the array one slab of chunk rows at a time, so memory stays at two slabs: one
+    /// slab is hashed on a thread of its own while the next is read and decoded.
     /// A selection (NumPy's `a[start:stop:step, …]`) is hashed as the sub-array it selects.
     public static func compute(_ array: ZarrArray, selection: [Slice]? = nil) throws -> Result {
-        var hasher = SHA256()
         let shape = try Selection.resolve(selection, shape: array.shape).map(\.count)
         guard try Checked.product(shape, "array element count") <= maxElements else {
             throw ZarrError(.invalidArgument, "an array of \(shape.map(String.init).joined(separator: "×")) elements is too large to digest here (limit 2^34 elements)", key: array.metadataKey)
         }
-        var count = 0
-        try array.forEachSlab(selection) { data, elements in
-            update(&hasher, with: data)
-            count += elements
+        final class Pipeline: @unchecked Sendable {  // `hasher` is touched only on `queue`
+            var hasher = SHA256()
+            let queue = DispatchQueue(label: "zarr-conformance.digest")
+            let slots = DispatchSemaphore(value: 1)  // slabs waiting to be hashed
         }
-        let digest = hex(hasher.finalize())
-        return Result(sha256: digest, elementCount: count)
+        let pipeline = Pipeline()
+        var count = 0
+        do {
+            try array.forEachSlab(selection) { data, elements in
+                pipeline.slots.wait()
+                pipeline.queue.async {
+                    update(&pipeline.hasher, with: data)
+                    pipeline.slots.signal()
+                }
+                count += elements
+            }
+        } catch {
+            pipeline.queue.sync {}
+            throw error
+        }
+        return pipeline.queue.sync { Result(sha256: hex(pipeline.hasher.finalize()), elementCount: count) }
     }
 
     /// The digest of values already in memory (canonical layout).

@@ -28,21 +28,25 @@ def main():
     ratios = res["ratios"]
     titles = {m["case"]: m["title"] for m in res["measurements"]}
     cases = sorted({r["case"] for r in ratios}, key=case_key)
-    peers = [p for p in NAMES if any(r["peer"] == p for r in ratios)]
-    fig, ax = plt.subplots(figsize=(10, 0.55 * max(len(cases), 1) * max(len(peers), 1) / 2.2 + 1.6))
-    height = 0.8 / max(len(peers), 1)
-    for j, p in enumerate(peers):
-        ys, xs = [], []
-        for i, c in enumerate(cases):
+    # one row per (case, peer) measured, cases separated by a gap; bars grow from 1 (as fast as
+    # ours) to the ratio, rightwards when ours is faster
+    rows, centres, y = [], [], 0.0
+    for c in cases:
+        first = y
+        for p in NAMES:
             r = next((r["ratio"] for r in ratios if r["case"] == c and r["peer"] == p), None)
             if r is not None:
-                ys.append(i + (j - (len(peers) - 1) / 2) * height)
-                xs.append(r)
-        # bars grow from 1 (as fast as ours) to the ratio, rightwards when ours is faster
-        ax.barh(ys, [x - 1 for x in xs], left=1, height=height * 0.95, label=NAMES[p], color=COLOURS[p])
-        for y, x in zip(ys, xs):
-            ax.text(x, y, f" {x:.2f} " if x >= 1 else f"{x:.2f} ", va="center", ha="left" if x >= 1 else "right",
-                    fontsize=7)
+                rows.append((y, p, r))
+                y += 1
+        centres.append((first + y - 1) / 2)
+        y += 0.8
+    fig, ax = plt.subplots(figsize=(10, 0.22 * y + 1.4))
+    seen = set()
+    for row, p, x in rows:
+        ax.barh(row, x - 1, left=1, height=0.85, color=COLOURS[p], label=None if p in seen else NAMES[p])
+        seen.add(p)
+        ax.text(x, row, f" {x:.2f} " if x >= 1 else f"{x:.2f} ", va="center", ha="left" if x >= 1 else "right",
+                fontsize=7)
     ax.axvline(1.0, color="black", linewidth=1)
     ax.set_xscale("log", base=2)
     every = [x["ratio"] for x in ratios] or [1]
@@ -51,17 +55,20 @@ def main():
     ticks = [t for t in (0.125, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 8, 16, 32) if lo <= t <= hi]
     ax.set_xticks(ticks, [f"{t:g}×" for t in ticks])
     ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
-    ax.set_yticks(range(len(cases)))
+    ax.set_yticks(centres)
     ax.set_yticklabels([f"{c}: {titles.get(c, '')}"[:60] for c in cases], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel("peer time ÷ zarr-conformance time (log scale; right of 1: zarr-conformance is faster)")
     date = res["meta"]["date"][:10]
     ax.set_title(f"zarr-conformance against the peers, median of {res['meta']['repeats'] * res['meta'].get('rounds', 1)} runs ({date}, "
-                 f"{res['meta']['machine']['cores']} cores)", fontsize=10)
-    ax.legend(fontsize=8, loc="lower right")
+                 f"{res['meta']['machine']['cores']} cores)", fontsize=10, pad=22)
+    if seen:
+        ax.legend(fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(seen), frameon=False)
+    else:
+        ax.text(1, 0, "no case has both ours and a peer measured", ha="center", va="center")
     ax.grid(axis="x", which="both", alpha=0.3)
     fig.tight_layout()
-    fig.savefig(sys.argv[2], dpi=110)
+    fig.savefig(sys.argv[2], dpi=110, bbox_inches="tight")
 
 
 if __name__ == "__main__":

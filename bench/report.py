@@ -126,7 +126,8 @@ def markdown(res):
     L.append("## How each is timed\n")
     L.append(f"- **Ours:** each run is a whole `zarr-conformance digest STORE` process (fork, exec, dynamic linking, "
              f"opening the store, reading, SHA-256 of the canonical bytes, printing), wall clock from spawn to exit; "
-             f"CPU is the child's user + sys and peak memory its max RSS (`wait4`). Process start alone "
+             f"CPU is the child's user + sys (`wait4`) and peak memory its max RSS (spawned through GNU time, whose "
+             f"`%M` it is: about 1 ms more per run). Process start alone "
              f"(`zarr-conformance --version`) takes {res['process_start']['wall'] * 1000:.0f} ms.")
     L.append("- **Peers:** one subprocess per peer and case in the peer's own venv (`bench/peers.py`); imports and "
              "interpreter start are excluded, one untimed warm-up read runs first, then each timed read opens the "

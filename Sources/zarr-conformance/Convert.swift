@@ -35,8 +35,13 @@ struct Convert: AsyncParsableCommand {
         guard !FileManager.default.fileExists(atPath: destination) else { throw ValidationError("\(destination) exists: convert writes a new store") }
         let (options, source, destination) = (options, source, destination)
         let written = try await offThePool { try readOrExit {
-            let store = FilesystemStore(root: destination)
-            return try Self.convert(try options.open(source), to: store, path: "", with: conversion)
+            // Each chunk is written atomically (a temporary file renamed into place); the whole
+            // store is flushed once at the end rather than with two fsyncs per chunk (1,000,000
+            // chunks: 6 min 51 s with per-chunk fsyncs).
+            let store = FilesystemStore(root: destination, durable: false)
+            let written = try Self.convert(try options.open(source), to: store, path: "", with: conversion)
+            store.synchronize()
+            return written
         } }
         options.location.reportTraffic(Location.kind(of: source))
         FileHandle.standardError.write(Data("converted \(written) array\(written == 1 ? "" : "s") into \(destination)\n".utf8))

@@ -20,31 +20,51 @@ extension FilesystemStore {
         return String(cString: p)
     }
 
+    /// The root's descriptor, opened once (and the root created, for a write) and kept: every
+    /// key is opened from it, so the root's own path is not looked up again for each key. Nil
+    /// when the root does not exist and `create` is false.
+    func rootDescriptor(create: Bool, key: String) throws -> Int32? {
+        try rootFD.withLock { cached in
+            // A root deleted since (no links left) is opened again: it may have been recreated.
+            if cached >= 0 {
+                var info = stat()
+                if fstat(cached, &info) == 0, info.st_nlink > 0 { return cached }
+                close(cached)
+                cached = -1
+            }
+            var fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if fd < 0, errno == ENOENT, create {
+                do { try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true) } catch {
+                    throw ZarrError(.storage, "cannot create the store directory: \(error.localizedDescription)", key: key)
+                }
+                fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            }
+            if fd < 0 {
+                if errno == ENOENT || errno == ENOTDIR { return nil }
+                throw ZarrError(.storage, "cannot open the store directory: \(Self.errorText())", key: key)
+            }
+            cached = fd
+            return fd
+        }
+    }
+
     static func errorText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
 
     /// An open descriptor of the directory holding the last segment of `segments`, and that
     /// segment's name, or nil when a directory on the way is missing (and `create` is false).
-    func openParent(_ segments: [Substring], key: String, create: Bool) throws -> (fd: Int32, name: String)? {
+    /// `owned`: the caller closes `fd`; false when it is the root's kept descriptor.
+    func openParent(_ segments: [Substring], key: String, create: Bool) throws -> (fd: Int32, name: String, owned: Bool)? {
         var segments = segments.map(String.init)
         var hops = 0
         restart: while true {
-            var fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            if fd < 0 {
-                if (errno == ENOENT || errno == ENOTDIR) && !create { return nil }
-                if errno == ENOENT && create {
-                    do { try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true) } catch {
-                        throw ZarrError(.storage, "cannot create the store directory: \(error.localizedDescription)", key: key)
-                    }
-                    continue restart
-                }
-                throw ZarrError(.storage, "cannot open the store directory: \(Self.errorText())", key: key)
-            }
+            guard var fd = try rootDescriptor(create: create, key: key) else { return nil }
+            var owned = false  // the root's descriptor is kept open for the next key
             for (i, segment) in segments.dropLast().enumerated() {
                 var next = openat(fd, segment, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
                 if next < 0 && errno == ENOENT && create {
                     if mkdirat(fd, segment, 0o755) != 0 && errno != EEXIST {
                         let why = Self.errorText()
-                        close(fd)
+                        if owned { close(fd) }
                         throw ZarrError(.storage, "cannot create directory '\(segments[...i].joined(separator: "/"))': \(why)", key: key)
                     }
                     next = openat(fd, segment, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
@@ -52,7 +72,7 @@ extension FilesystemStore {
                 if next < 0 {
                     let code = errno
                     let isLink = Self.isLink(fd, segment)
-                    close(fd)
+                    if owned { close(fd) }
                     if isLink {
                         guard let resolved = try resolveLink(segments, upTo: i, key: key, hops: &hops) else {
                             if create { throw ZarrError(.storage, "a dangling symbolic link on the way", key: key) }
@@ -65,10 +85,10 @@ extension FilesystemStore {
                     if code == EACCES { throw ZarrError(.storage, "permission denied", key: key) }
                     throw ZarrError(.storage, "cannot open directory '\(segments[...i].joined(separator: "/"))': \(Self.errorText(code))", key: key)
                 }
-                close(fd)
-                fd = next
+                if owned { close(fd) }
+                (fd, owned) = (next, true)
             }
-            return (fd, segments.last ?? "")
+            return (fd, segments.last ?? "", owned)
         }
     }
 
@@ -79,11 +99,11 @@ extension FilesystemStore {
         var segments = try path(key)
         var hops = 0
         while true {
-            guard let (dir, name) = try openParent(segments, key: key, create: false) else { return nil }
+            guard let (dir, name, owned) = try openParent(segments, key: key, create: false) else { return nil }
             let fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
             let code = errno
             let isLink = fd < 0 && Self.isLink(dir, name)
-            close(dir)
+            if owned { close(dir) }
             if fd < 0 {
                 if isLink {
                     guard let resolved = try resolveLink(segments.map(String.init), upTo: segments.count - 1, key: key, hops: &hops) else { return nil }

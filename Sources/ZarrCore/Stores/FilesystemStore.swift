@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,6 +17,11 @@ public final class FilesystemStore: Store {
     public let root: String
     /// fsync each written file and its directory (on by default).
     public let durable: Bool
+
+    /// The root's descriptor once opened (-1 before); see `rootDescriptor`.
+    let rootFD = Mutex<Int32>(-1)
+
+    deinit { rootFD.withLock { if $0 >= 0 { close($0) } } }
 
     public init(root: String, durable: Bool = true) {
         self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
@@ -64,10 +70,10 @@ public final class FilesystemStore: Store {
     }
 
     public func set(_ key: String, _ value: [UInt8]) throws {
-        guard let (dir, name) = try openParent(try path(key), key: key, create: true) else {
+        guard let (dir, name, owned) = try openParent(try path(key), key: key, create: true) else {
             throw ZarrError(.storage, "cannot create the directories of the key", key: key)
         }
-        defer { close(dir) }
+        defer { if owned { close(dir) } }
         let tmp = ".\(name).\(UUID().uuidString).partial"
         let fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ZarrError(.storage, "cannot create a temporary file: \(Self.errorText())", key: key) }
@@ -101,8 +107,8 @@ public final class FilesystemStore: Store {
     }
 
     public func erase(_ key: String) throws {
-        guard let (dir, name) = try openParent(try path(key), key: key, create: false) else { return }
-        defer { close(dir) }
+        guard let (dir, name, owned) = try openParent(try path(key), key: key, create: false) else { return }
+        defer { if owned { close(dir) } }
         // unlinkat removes a link itself, never its target.
         if unlinkat(dir, name, 0) != 0, errno != ENOENT { throw ZarrError(.storage, "cannot delete: \(Self.errorText())", key: key) }
     }
@@ -133,15 +139,14 @@ public final class FilesystemStore: Store {
         let key = prefix.isEmpty ? "" : String(prefix.dropLast())
         let fd: Int32
         if key.isEmpty {
-            fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            if fd < 0 {
-                if errno == ENOENT || errno == ENOTDIR { return nil }
-                throw ZarrError(.storage, "cannot list the store directory: \(Self.errorText())", key: prefix)
-            }
+            // Its own open of the root (a dup would share the kept descriptor's position).
+            guard let root = try rootDescriptor(create: false, key: prefix) else { return nil }
+            fd = openat(root, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if fd < 0 { throw ZarrError(.storage, "cannot list the store directory: \(Self.errorText())", key: prefix) }
         } else {
             // The parent of a placeholder segment inside the directory is the directory itself.
-            guard let (dir, _) = try openParent(try path(key) + ["-"], key: prefix, create: false) else { return nil }
-            fd = dir
+            guard let (dir, _, owned) = try openParent(try path(key) + ["-"], key: prefix, create: false) else { return nil }
+            fd = owned ? dir : openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         }
         var info = stat()
         fstat(fd, &info)

@@ -13,6 +13,9 @@ final class FindingSink: @unchecked Sendable {  // all state is guarded by `lock
     /// Drops everything: what a partition sees but another one reports.
     let muted: Bool
 
+    /// Kept findings of one rule past which the list is cut back to `cap`.
+    private var trimAt: Int { cap >= Int.max / 4 ? Int.max : 4 * max(cap, 64) }
+
     init(cap: Int, version: SpecVersion = .latest, muted: Bool = false) {
         self.cap = cap
         self.version = version
@@ -33,7 +36,7 @@ final class FindingSink: @unchecked Sendable {  // all state is guarded by `lock
             counts[f.rule, default: 0] += 1
             kept[f.rule, default: []].append(f)
             // Trimmed now and then, so memory stays at a few times the cap per rule.
-            if let n = kept[f.rule]?.count, n > 4 * max(cap, 64) { kept[f.rule] = Self.first(cap, of: kept[f.rule] ?? []) }
+            if let n = kept[f.rule]?.count, n > trimAt { kept[f.rule] = Self.first(cap, of: kept[f.rule] ?? []) }
         }
     }
 

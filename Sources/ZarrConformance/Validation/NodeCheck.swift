@@ -219,12 +219,12 @@ struct NodeCheck {
                     + "Fix: add \"dimension_separator\": \"/\" to .zarray")
             }
         }
-        for file in walk.files where directory.isEmpty || file.hasPrefix(prefix) {
+        for file in walk.files(under: prefix) {
             let relative = String(file.dropFirst(prefix.count))
-            let name = (relative as NSString).lastPathComponent
+            let name = relative.split(separator: "/").last.map(String.init) ?? relative
             if Walk.markers.contains(name) && !relative.contains("/") || Walk.isPartialWrite(name) { continue }
             // Files of a child node belong to it.
-            var ancestry = file.split(separator: "/").dropLast()
+            var ancestry = others.isEmpty ? [] : file.split(separator: "/").dropLast()
             var ownedByChild = false
             while !ancestry.isEmpty {
                 let owner = ancestry.joined(separator: "/")

@@ -110,6 +110,8 @@ def markdown(res):
              f"load average {meta['loadavg_start']} at the start{wait}).")
     lib = ", ".join(ours["libraries"])
     stale = " (sources modified since; the binary may be older than the tree)" if ours["sources_modified_since_head"] else ""
+    if ours.get("binary_changed_during_run"):
+        stale += "; **the binary was replaced during the run: its figures mix two builds**"
     L.append(f"- **Ours:** {ours['version']}, release build `.build/release/zarr-conformance` built {ours['binary_built']}, "
              f"tree at {ours['head']}{stale}; {lib}.")
     peers = sorted({m["impl"] for m in ms if m["impl"] != OURS})
@@ -124,8 +126,9 @@ def markdown(res):
                  f"{z['compress_mb_s']:.0f} MB/s, decompresses {z['decompress_mb_s']:.0f} MB/s on one core (×{z['ratio']}).")
     L.append("")
     L.append("## How each is timed\n")
-    L.append(f"- **Ours:** each run is a whole `zarr-conformance digest STORE` process (fork, exec, dynamic linking, "
-             f"opening the store, reading, SHA-256 of the canonical bytes, printing), wall clock from spawn to exit; "
+    L.append(f"- **Ours:** each run is a whole `zarr-conformance digest STORE` process (`convert` in case 8, "
+             f"`validate` in case 9): fork, exec, dynamic linking, opening the store, reading, SHA-256 of the "
+             f"canonical bytes, printing; wall clock from spawn to exit; "
              f"CPU is the child's user + sys (`wait4`) and peak memory its max RSS (spawned through GNU time, whose "
              f"`%M` it is: about 1 ms more per run). Process start alone "
              f"(`zarr-conformance --version`) takes {res['process_start']['wall'] * 1000:.0f} ms.")
@@ -173,7 +176,9 @@ def markdown(res):
                  f"{m['rss_kib'] / 1024:.0f} MiB | {m['output_bytes'] / MIB:.1f} MiB | {m['output_bytes'] / m['wall'] / 1e6:.0f} |")
     L.append("\n## Peak memory (MiB)\n")
     L.append("Ours: the whole process. Peers: the whole process, interpreter and imports included "
-             "(after imports, before reading, in parentheses).\n")
+             "(after imports, before reading, in parentheses). Not like for like: `digest` hashes the array slab "
+             "by slab and never holds all of it, while a peer returns the whole array as NumPy (and canonical.py "
+             "copies it once more).\n")
     L.append("| case | " + " | ".join([OURS] + [label(p, versions) for p in cols]) + " |")
     L.append("|---|" + "---|" * (1 + len(cols)))
     for case in sorted(by, key=case_key):

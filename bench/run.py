@@ -106,8 +106,10 @@ def machine():
 
 
 def busy_jiffies():
-    f = [int(x) for x in open("/proc/stat").readline().split()[1:]]
-    return sum(f) - f[3] - f[4]  # all but idle and iowait
+    """CPU time spent by everything on the machine: user, nice, system, irq, softirq (not idle,
+    iowait, steal, nor guest, which user already includes)."""
+    f = [int(x) for x in open("/proc/stat").readline().split()[1:8]]
+    return f[0] + f[1] + f[2] + f[5] + f[6]
 
 
 def wait_for_quiet(max_wait_s, threshold=0.3):
@@ -132,10 +134,11 @@ def ours_info():
     dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--", "Sources", "Package.swift"],
                            capture_output=True, text=True).stdout.strip()
     built = datetime.fromtimestamp(os.path.getmtime(BIN), timezone.utc).isoformat(timespec="seconds")
+    sha = hashlib.sha256(open(BIN, "rb").read()).hexdigest()
     digest_help = subprocess.run([BIN, "digest", "--help"], capture_output=True, text=True).stdout
     root_help = subprocess.run([BIN, "--help"], capture_output=True, text=True).stdout
     return {"version": out[0] if out else "?", "libraries": [ln.strip() for ln in out[1:]], "head": git,
-            "sources_modified_since_head": bool(dirty), "binary_built": built,
+            "sources_modified_since_head": bool(dirty), "binary_built": built, "binary_sha256": sha,
             "features": {"selection": "--selection" in digest_help,
                          "convert": re.search(r"^\s+convert\s", root_help, re.M) is not None}}
 
@@ -524,6 +527,9 @@ def main():
         b.run_round()
     measurements, failures = b.measurements(), b.failures()
     ru1 = os.times()
+    if hashlib.sha256(open(BIN, "rb").read()).hexdigest() != info["binary_sha256"]:
+        info["binary_changed_during_run"] = True
+        log("warning: the zarr-conformance binary changed during the run; its figures mix two builds")
     ours_cpu = (ru1.children_user - ru0.children_user) + (ru1.children_system - ru0.children_system) + \
                (ru1.user - ru0.user) + (ru1.system - ru0.system)
     elapsed, measuring = time.perf_counter() - t0, time.perf_counter() - t_measure

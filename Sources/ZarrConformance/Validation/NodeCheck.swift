@@ -222,7 +222,7 @@ struct NodeCheck {
         for file in walk.files(under: prefix) {
             let relative = String(file.dropFirst(prefix.count))
             let name = relative.split(separator: "/").last.map(String.init) ?? relative
-            if Walk.markers.contains(name) && !relative.contains("/") || Walk.isPartialWrite(name) { continue }
+            if Walk.markers.contains(name) && !relative.utf8.contains(UInt8(ascii: "/")) || Walk.isPartialWrite(name) { continue }
             // Files of a child node belong to it.
             var ancestry = others.isEmpty ? [] : file.split(separator: "/").dropLast()
             var ownedByChild = false

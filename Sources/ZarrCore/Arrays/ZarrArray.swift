@@ -271,24 +271,46 @@ public final class ZarrArray: Sendable {
         return resized
     }
 
-    /// The grid indices of a chunk key relative to the array, or nil when it is not one.
+    /// The grid indices of a chunk key relative to the array, or nil when it is not one: plain
+    /// ASCII decimals between separators, as many as the array has dimensions.
     public func parseChunkKey(_ key: String) -> [Int]? {
-        var parts: [Substring]
+        let bytes = key.utf8
         switch spec.keyEncoding {
         case .v2(let sep):
             if shape.isEmpty { return key == "0" ? [] : nil }
-            parts = key.split(separator: sep, omittingEmptySubsequences: false)
+            return Self.decimals(bytes[...], separator: sep.asciiValue ?? 0, count: shape.count)
         case .default(let sep):
             if shape.isEmpty { return key == "c" ? [] : nil }
-            parts = key.split(separator: sep, omittingEmptySubsequences: false)
-            guard parts.first == "c" else { return nil }
-            parts.removeFirst()
+            let separator = sep.asciiValue ?? 0
+            guard bytes.count > 2, bytes.first == UInt8(ascii: "c"), bytes.dropFirst().first == separator else { return nil }
+            return Self.decimals(bytes.dropFirst(2), separator: separator, count: shape.count)
         case .n5Reversed:
             if shape.isEmpty { return key == "0" ? [] : nil }
-            parts = key.split(separator: "/", omittingEmptySubsequences: false).reversed()
+            return Self.decimals(bytes[...], separator: UInt8(ascii: "/"), count: shape.count)?.reversed()
         }
-        guard parts.count == shape.count else { return nil }
-        let values = parts.compactMap { p in p.allSatisfy(\.isASCII) && p.allSatisfy(\.isNumber) ? Int(p) : nil }
-        return values.count == parts.count ? values : nil
+    }
+
+    /// `count` decimals separated by `separator`, each at least one ASCII digit and within Int.
+    static func decimals(_ bytes: Substring.UTF8View, separator: UInt8, count: Int) -> [Int]? {
+        var out: [Int] = []
+        out.reserveCapacity(count)
+        var value = 0, digits = 0
+        for byte in bytes {
+            if byte == separator {
+                guard digits > 0, out.count < count else { return nil }
+                out.append(value)
+                (value, digits) = (0, 0)
+            } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                let (times, o1) = value.multipliedReportingOverflow(by: 10)
+                let (sum, o2) = times.addingReportingOverflow(Int(byte - UInt8(ascii: "0")))
+                guard !o1, !o2 else { return nil }
+                (value, digits) = (sum, digits + 1)
+            } else {
+                return nil
+            }
+        }
+        guard digits > 0 else { return nil }
+        out.append(value)
+        return out.count == count ? out : nil
     }
 }

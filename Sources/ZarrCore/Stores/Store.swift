@@ -86,12 +86,26 @@ extension ByteRange {
 /// Key rules shared by every store: no empty, `.` or `..` segments, no absolute keys,
 /// backslashes or NUL (V2-05, ST-04). Store contents are untrusted, so this runs on every key.
 enum StoreKey {
+    /// Non-empty `/`-separated segments, none `.` or `..`, no backslash or NUL (checked on the
+    /// UTF-8 bytes: this runs for every key read).
     static func validate(_ key: String) throws {
-        guard !key.isEmpty, !key.hasPrefix("/"), !key.contains("\\"), !key.contains("\0") else {
-            throw ZarrError(.invalidArgument, "invalid store key", key: key)
+        var segment = 0, dots = 0
+        for byte in key.utf8 {
+            switch byte {
+            case UInt8(ascii: "/"):
+                guard segment > 0, segment != dots || dots > 2 else { throw invalid(key) }
+                (segment, dots) = (0, 0)
+            case UInt8(ascii: "\\"), 0: throw ZarrError(.invalidArgument, "invalid store key", key: key)
+            case UInt8(ascii: "."): (segment, dots) = (segment + 1, dots + 1)
+            default: segment += 1
+            }
         }
-        for segment in key.split(separator: "/", omittingEmptySubsequences: false) {
-            guard !segment.isEmpty, segment != ".", segment != ".." else { throw ZarrError(.invalidArgument, "invalid store key segment '\(segment)'", key: key, problem: .invalidPath) }
-        }
+        guard segment > 0, segment != dots || dots > 2 else { throw invalid(key) }
+    }
+
+    static func invalid(_ key: String) -> ZarrError {
+        if key.isEmpty || key.hasPrefix("/") { return ZarrError(.invalidArgument, "invalid store key", key: key) }
+        let bad = key.split(separator: "/", omittingEmptySubsequences: false).first { $0.isEmpty || $0 == "." || $0 == ".." } ?? ""
+        return ZarrError(.invalidArgument, "invalid store key segment '\(bad)'", key: key, problem: .invalidPath)
     }
 }

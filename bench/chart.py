@@ -52,7 +52,8 @@ def main():
     every = [x["ratio"] for x in ratios] or [1]
     lo, hi = min(min(every), 1) / 1.25, max(max(every), 1) * 1.25
     ax.set_xlim(lo, hi)
-    ticks = [t for t in (0.125, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 8, 16, 32) if lo <= t <= hi]
+    ticks = [2.0 ** k for k in range(-8, 9)] + ([0.75, 1.5, 3] if hi / lo < 8 else [])
+    ticks = sorted(t for t in ticks if lo <= t <= hi)
     ax.set_xticks(ticks, [f"{t:g}×" for t in ticks])
     ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
     ax.set_yticks(centres)

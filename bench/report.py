@@ -110,9 +110,10 @@ def markdown(res):
              f"load average {meta['loadavg_start']} at the start{wait}).")
     lib = ", ".join(ours["libraries"])
     stale = " (sources modified since; the binary may be older than the tree)" if ours["sources_modified_since_head"] else ""
-    if ours.get("binary_changed_during_run"):
-        stale += "; **the binary was replaced during the run: its figures mix two builds**"
-    L.append(f"- **Ours:** {ours['version']}, release build `.build/release/zarr-conformance` built {ours['binary_built']}, "
+    if ours.get("newer_build_during_run"):
+        stale += " (a newer build appeared during the run; these figures are of the one copied at the start)"
+    L.append(f"- **Ours:** {ours['version']}, `{ours.get('measured_copy_of', '.build/release/zarr-conformance')}` built {ours['binary_built']} "
+             f"(sha256 {ours.get('binary_sha256', '?')[:12]}…, copied before measuring), "
              f"tree at {ours['head']}{stale}; {lib}.")
     peers = sorted({m["impl"] for m in ms if m["impl"] != OURS})
     L.append("- **Peers:** " + ", ".join(f"{label(p, versions)}" for p in peers) +

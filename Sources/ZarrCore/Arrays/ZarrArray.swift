@@ -115,11 +115,28 @@ public final class ZarrArray: Sendable {
         let key = chunkKey(indices), rep = spec.representation(indices)
         let wanted = codec.pieces(covering: runs, rep)
         if wanted.count == (try withKey(key) { try codec.pieceCount(rep) }) { return try readChunk(indices) }
+        guard let pieces = try fetchPieces(wanted, of: indices, codec) else { return nil }
+        return try withKey(key) { try codec.decode(pieces: wanted, pieces, rep) }
+    }
+
+    /// The stored bytes of the wanted pieces of a value (nil: a piece not stored), or nil when
+    /// the value is absent: the whole value when every piece is wanted, else the index and then
+    /// the pieces by merged byte ranges.
+    func fetchPieces(_ wanted: [Int], of indices: [Int], _ codec: any PartialDecodingCodec) throws -> [[UInt8]?]? {
+        let key = chunkKey(indices), rep = spec.representation(indices)
         return try withKey(key) {
+            func short(_ size: Int) -> ZarrError { ZarrError.corrupt("the \(size)-byte value is shorter than its index", codec: codec.name, problem: .shardIndex) }
+            if wanted.count == (try codec.pieceCount(rep)) {
+                guard let bytes = try store.get(key, range: .all, limit: spec.maxStoredSize(rep)) else { return nil }
+                let indexRange: Range<Int>
+                do { indexRange = try codec.indexRange(rep).resolve(count: bytes.count, key: key) } catch { throw short(bytes.count) }
+                let located = try codec.locate(wanted, index: Array(bytes[indexRange]), size: bytes.count, rep)
+                return located.map { $0.map { Array(bytes[$0]) } }
+            }
             guard let size = try store.size(key) else { return nil }
             let index: [UInt8]
             do { guard let got = try store.get(key, range: try codec.indexRange(rep)) else { return nil }; index = got } catch let e as ZarrError where e.kind == .corruptData {
-                throw ZarrError.corrupt("the \(size)-byte value is shorter than its index", codec: codec.name, problem: .shardIndex)
+                throw short(size)
             }
             let located = try codec.locate(wanted, index: index, size: size, rep)
             let pieceLimit = try codec.maxPieceSize(rep)
@@ -146,7 +163,37 @@ public final class ZarrArray: Sendable {
                     pieces[i] = Array(bytes[(range.lowerBound - read.range.lowerBound)..<(range.upperBound - read.range.lowerBound)])
                 }
             }
-            return try codec.decode(pieces: wanted, pieces, rep)
+            return pieces
+        }
+    }
+
+    /// Reads the pieces of a value (a shard's inner chunks) that `runs` touch and hands each,
+    /// decoded (nil: not stored), to `body` on every core, with the selection's runs inside it:
+    /// pieces go straight to the reader's output, never through a value-sized buffer. False when
+    /// the value is absent.
+    func forEachPiece(_ indices: [Int], covering runs: [AxisRun], _ codec: any PartialDecodingCodec,
+                      _ body: (ChunkData?, ChunkRepresentation, [AxisRun]) throws -> Void) throws -> Bool {
+        let key = chunkKey(indices), rep = spec.representation(indices)
+        let wanted = codec.pieces(covering: runs, rep)
+        guard let pieces = try fetchPieces(wanted, of: indices, codec) else { return false }
+        let pieceRep = try withKey(key) { try codec.pieceRepresentation(rep) }
+        try Parallel.forEach(wanted.count) { k in
+            let data = try pieces[k].map { bytes in try withKey(key) { try codec.decode(piece: bytes, rep) } }
+            let origin = try codec.pieceOrigin(wanted[k], rep)
+            try body(data, pieceRep, Self.runs(runs, within: origin, pieceRep.shape))
+        }
+        return true
+    }
+
+    /// The part of a chunk's selection runs that falls in the box `origin ..< origin + shape`,
+    /// counted from the box's start.
+    static func runs(_ runs: [AxisRun], within origin: [Int], _ shape: [Int]) -> [AxisRun] {
+        runs.indices.map { d in
+            let r = runs[d], low = origin[d], high = origin[d] + shape[d]
+            // Elements local + k·step for k in 0 ..< count; keep those in [low, high).
+            let first = r.local >= low ? 0 : (low - r.local + r.localStep - 1) / r.localStep
+            let last = min(r.count - 1, (high - 1 - r.local) / r.localStep)
+            return AxisRun(chunk: r.chunk, local: r.local + first * r.localStep - low, localStep: r.localStep, out: r.out + first, count: max(0, last - first + 1))
         }
     }
 
@@ -167,18 +214,33 @@ public final class ZarrArray: Sendable {
             if out.isEmpty { return .fixed(out) }
             try out.withUnsafeMutableBytes { dst in
                 let dst = dst  // shared by the workers; each writes a disjoint set of elements
-                try forEachChunk(of: plan) { i in
-                    let (indices, runs) = plan.chunk(i)
-                    let rep = spec.representation(indices), chunkStrides = Selection.cStrides(rep.shape)
-                    let data = try readChunk(indices, for: runs) ?? .filled(rep)
+                /// Copies the selected elements of a decoded chunk (or piece) of `rep` into the output.
+                func place(_ data: ChunkData, _ rep: ChunkRepresentation, _ runs: [AxisRun], _ indices: [Int]) throws {
                     let src = try data.fixedBytes("read")
                     guard src.count == rep.count * itemSize else { throw ZarrError.corrupt("decoded chunk has the wrong size").at(key: chunkKey(indices)) }
                     src.withUnsafeBytes { s in
-                        Selection.forEachRun(runs, chunkStrides: chunkStrides, outStrides: outStrides) { c, o, n in
+                        Selection.forEachRun(runs, chunkStrides: Selection.cStrides(rep.shape), outStrides: outStrides) { c, o, n in
                             // c + n <= chunk count and o + n <= output count: both come from the axis plans.
                             (dst.baseAddress! + o * itemSize).copyMemory(from: s.baseAddress! + c * itemSize, byteCount: n * itemSize)
                         }
                     }
+                }
+                let zeroFill = spec.fillValue.bytes.allSatisfy { $0 == 0 }  // the output starts zeroed
+                try forEachChunk(of: plan) { i in
+                    let (indices, runs) = plan.chunk(i)
+                    let rep = spec.representation(indices)
+                    if let codec = spec.partialDecoder {
+                        let stored = try forEachPiece(indices, covering: runs, codec) { data, pieceRep, pieceRuns in
+                            guard data != nil || !zeroFill else { return }
+                            try place(data ?? .filled(pieceRep), pieceRep, pieceRuns, indices)
+                        }
+                        if stored || zeroFill { return }
+                    }
+                    guard let data = try readChunk(indices, for: runs) else {
+                        if !zeroFill { try place(.filled(rep), rep, runs, indices) }
+                        return
+                    }
+                    try place(data, rep, runs, indices)
                 }
             }
             return .fixed(out)

@@ -15,4 +15,9 @@ public protocol PartialDecodingCodec: ArrayToBytesCodec {
     func decode(pieces wanted: [Int], _ bytes: [[UInt8]?], _ decoded: ChunkRepresentation) throws -> ChunkData
     /// The most bytes one stored piece may take.
     func maxPieceSize(_ decoded: ChunkRepresentation) throws -> Int
+    /// One piece on its own: its representation, where it starts in the value, and its bytes
+    /// decoded; so a reader can place pieces straight into its output, with no value-sized buffer.
+    func pieceRepresentation(_ decoded: ChunkRepresentation) throws -> ChunkRepresentation
+    func pieceOrigin(_ piece: Int, _ decoded: ChunkRepresentation) throws -> [Int]
+    func decode(piece bytes: [UInt8], _ decoded: ChunkRepresentation) throws -> ChunkData
 }

@@ -231,4 +231,14 @@ extension ShardingCodec: PartialDecodingCodec {
     }
 
     public func maxPieceSize(_ decoded: ChunkRepresentation) throws -> Int { inner.maxStoredSize(try layout(decoded).innerRepresentation) }
+
+    public func pieceRepresentation(_ decoded: ChunkRepresentation) throws -> ChunkRepresentation { try layout(decoded).innerRepresentation }
+
+    public func pieceOrigin(_ piece: Int, _ decoded: ChunkRepresentation) throws -> [Int] {
+        zip(try layout(decoded).position(piece), chunkShape).map { $0 * $1 }
+    }
+
+    public func decode(piece bytes: [UInt8], _ decoded: ChunkRepresentation) throws -> ChunkData {
+        try inner.decode(bytes, try layout(decoded).innerRepresentation)
+    }
 }

@@ -116,13 +116,13 @@ public final class ZarrArray: Sendable {
         let wanted = codec.pieces(covering: runs, rep)
         if wanted.count == (try withKey(key) { try codec.pieceCount(rep) }) { return try readChunk(indices) }
         guard let pieces = try fetchPieces(wanted, of: indices, codec) else { return nil }
-        return try withKey(key) { try codec.decode(pieces: wanted, pieces, rep) }
+        return try withKey(key) { try codec.decode(pieces: wanted, pieces.map { $0.map { Array($0) } }, rep) }
     }
 
     /// The stored bytes of the wanted pieces of a value (nil: a piece not stored), or nil when
     /// the value is absent: the whole value when every piece is wanted, else the index and then
-    /// the pieces by merged byte ranges.
-    func fetchPieces(_ wanted: [Int], of indices: [Int], _ codec: any PartialDecodingCodec) throws -> [[UInt8]?]? {
+    /// the pieces by merged byte ranges. Pieces are slices of what was read, not copies.
+    func fetchPieces(_ wanted: [Int], of indices: [Int], _ codec: any PartialDecodingCodec) throws -> [ArraySlice<UInt8>?]? {
         let key = chunkKey(indices), rep = spec.representation(indices)
         return try withKey(key) {
             func short(_ size: Int) -> ZarrError { ZarrError.corrupt("the \(size)-byte value is shorter than its index", codec: codec.name, problem: .shardIndex) }
@@ -131,7 +131,7 @@ public final class ZarrArray: Sendable {
                 let indexRange: Range<Int>
                 do { indexRange = try codec.indexRange(rep).resolve(count: bytes.count, key: key) } catch { throw short(bytes.count) }
                 let located = try codec.locate(wanted, index: Array(bytes[indexRange]), size: bytes.count, rep)
-                return located.map { $0.map { Array(bytes[$0]) } }
+                return located.map { $0.map { bytes[$0] } }
             }
             guard let size = try store.size(key) else { return nil }
             let index: [UInt8]
@@ -146,7 +146,7 @@ public final class ZarrArray: Sendable {
             }
             let stored = located.indices.filter { located[$0] != nil }
             let reads = RangeCoalescer.coalesce(stored.compactMap { located[$0] })
-            var pieces = [[UInt8]?](repeating: nil, count: located.count)
+            var pieces = [ArraySlice<UInt8>?](repeating: nil, count: located.count)
             let requests = reads.map { StoreRequest(key, range: .range(offset: $0.range.lowerBound, length: $0.range.count), limit: $0.range.count) }
             try (store as? any PrefetchingStore)?.prepare(requests)
             let fetched = try Parallel.map(reads.count) { i -> [UInt8] in
@@ -160,7 +160,7 @@ public final class ZarrArray: Sendable {
                 for member in read.members {
                     let i = stored[member]
                     guard let range = located[i] else { continue }
-                    pieces[i] = Array(bytes[(range.lowerBound - read.range.lowerBound)..<(range.upperBound - read.range.lowerBound)])
+                    pieces[i] = bytes[(range.lowerBound - read.range.lowerBound)..<(range.upperBound - read.range.lowerBound)]
                 }
             }
             return pieces
@@ -178,7 +178,7 @@ public final class ZarrArray: Sendable {
         guard let pieces = try fetchPieces(wanted, of: indices, codec) else { return false }
         let pieceRep = try withKey(key) { try codec.pieceRepresentation(rep) }
         try Parallel.forEach(wanted.count) { k in
-            let data = try pieces[k].map { bytes in try withKey(key) { try codec.decode(piece: bytes, rep) } }
+            let data = try pieces[k].map { bytes in try withKey(key) { try codec.decode(piece: Array(bytes), rep) } }
             let origin = try codec.pieceOrigin(wanted[k], rep)
             try body(data, pieceRep, Self.runs(runs, within: origin, pieceRep.shape))
         }

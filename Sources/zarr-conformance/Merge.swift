@@ -24,7 +24,11 @@ struct Merge: ParsableCommand {
                 return text
             }
             let lines = texts.map { $0.split(separator: "\n") }
-            if let first = lines.first?.first, (try? JSON.parse(String(first)))?["partial"] != nil {
+            let first = lines.first?.first.flatMap { try? JSON.parse(String($0)) }
+            if first?["tree"] != nil || first?["dandi"] != nil || first?["sha256"] != nil {
+                throw ZarrError(.invalidArgument, "a finished digest, not a part (digest --partition 0/1 prints the whole digest)", key: parts[0])
+            }
+            if first?["partial"] != nil {
                 print(try DigestParts.merge(lines.enumerated().map { i, part in
                     guard part.count == 1 else { throw ZarrError(.invalidArgument, "a digest part is one line of JSON", key: parts[i]) }
                     return try JSON.parse(String(part[0]))

@@ -83,6 +83,9 @@ enum DigestParts {
         switch kind {
         case "tree":
             let shape = first["shape"]?.arrayValue?.compactMap(\.intValue) ?? [], edge = first["tile"]?.intValue ?? 0
+            // A part is a file anyone may have edited: its numbers are checked before use.
+            let elements = shape.reduce((1, false)) { acc, n in let (p, o) = acc.0.multipliedReportingOverflow(by: n); return (p, acc.1 || o || n < 0) }
+            guard edge >= 1, !elements.1, shape.count == first["shape"]?.arrayValue?.count else { throw bad("a part has no valid shape and tile") }
             guard ordered.allSatisfy({ $0["shape"] == first["shape"] && $0["tile"] == first["tile"] && $0["data_type"] == first["data_type"] }) else {
                 throw bad("the parts are of different arrays")
             }
@@ -97,7 +100,7 @@ enum DigestParts {
             guard rows.count == TreeDigest.rowCount(shape: shape, edge: edge) else { throw bad("\(rows.count) rows of \(TreeDigest.rowCount(shape: shape, edge: edge))") }
             return .object(JSONObject([("tree", .string(TreeDigest.root(shape: shape, edge: edge, rowHashes: rows))), ("shape", .array(shape.map { .int($0) })),
                                        ("data_type", first["data_type"] ?? .null), ("format", first["format"] ?? .null),
-                                       ("elements", .int(shape.reduce(1, *))), ("tile", .int(edge))]))
+                                       ("elements", .int(elements.0)), ("tile", .int(edge))]))
         case "dandi":
             guard ordered.allSatisfy({ $0["keys"] == first["keys"] }) else { throw bad("the parts listed different stores") }
             let entries = try ordered.flatMap { part in

@@ -73,7 +73,7 @@ public struct ValidationPart: Sendable {
         func bad(_ what: String) -> ZarrError { ZarrError(.invalidArgument, "not a validate part: \(what)", key: source) }
         let documents = try lines.filter { !$0.allSatisfy(\.isWhitespace) }.map { try JSON.parse(Array($0.utf8)) }
         guard let summary = documents.last?["summary"], let partition = summary["partition"]?.stringValue.flatMap(Partition.init),
-              let spec = summary["spec"]?.stringValue.flatMap(SpecVersion.init(rawValue:)), let cap = summary["cap"]?.intValue,
+              let spec = summary["spec"]?.stringValue.flatMap(SpecVersion.init(rawValue:)), let cap = summary["cap"]?.intValue, cap >= 0,
               let expectAll = summary["expect_all"]?.boolValue, let store = summary["store"]?.stringValue else { throw bad("no summary line") }
         var part = ValidationPart(partition: partition, spec: spec, cap: cap, expectAll: expectAll)
         part.nodes = summary["nodes"]?.intValue ?? 0

@@ -102,22 +102,9 @@ public enum DandiDigest {
 
     /// A string as Python's `json.dumps` writes it (ASCII only: `\uXXXX`, surrogate pairs).
     static func pythonJSON(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case " "..."~": out.unicodeScalars.append(scalar)
-            default:
-                for unit in String(scalar).utf16 { out += String(format: "\\u%04x", unit) }
-            }
-        }
-        return out + "\""
+        var out = ""
+        JSON.writeString(s, into: &out, python: true, asciiOnly: true)
+        return out
     }
 
     /// The directories above a key, shallowest first ("a/b/c" → "a", "a/b").

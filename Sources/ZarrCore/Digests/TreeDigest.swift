@@ -24,7 +24,7 @@ public enum TreeDigest {
     /// Rows of tiles: `ceil(d0 / e)`, none when an axis is empty, one for a rank-0 array.
     public static func rowCount(shape: [Int], edge: Int) -> Int {
         guard let first = shape.first else { return 1 }
-        return shape.contains(0) ? 0 : (first + edge - 1) / edge
+        return shape.contains(0) ? 0 : Checked.ceilDiv(first, edge)
     }
 
     /// The tile rows part `partition` hashes: boundaries follow the stored chunk rows (shards
@@ -32,7 +32,8 @@ public enum TreeDigest {
     public static func rows(of partition: Partition, _ array: ZarrArray) -> Range<Int> {
         let e = edge(array), rows = rowCount(shape: array.shape, edge: e)
         guard let d0 = array.shape.first, rows > 0 else { return partition.index == partition.count - 1 ? 0..<rows : 0..<0 }
-        let c = max(array.chunkShape.first ?? 1, 1), chunkRows = (d0 + c - 1) / c
+        let c = max(array.chunkShape.first ?? 1, 1), chunkRows = Checked.ceilDiv(d0, c)
+        // Chunk row k starts at element k·c ≤ d0 (no overflow): its tile row is k·c / e.
         func boundary(_ i: Int) -> Int { i == partition.count ? rows : min(Partition.boundary(i, partition.count, chunkRows) * c / e, rows) }
         return boundary(partition.index)..<boundary(partition.index + 1)
     }
@@ -65,18 +66,19 @@ public enum TreeDigest {
         guard !rows.isEmpty else { return [] }
         let itemSize = array.dataType.itemSize ?? 16
         let rowElements = try Checked.product(shape.dropFirst().map { $0 }, "row size")
-        let partElements = try Checked.multiply(min(rows.count * e, shape[0]), rowElements, "part size")
+        let partElements = try Checked.multiply(min(try Checked.multiply(rows.count, e, "part rows"), shape[0]), rowElements, "part size")
         guard partElements <= CanonicalDigest.maxElements else {
             throw ZarrError(.invalidArgument, "a part of \(partElements) elements is too large to digest here (limit 2^34 elements): use more partitions", key: array.metadataKey)
         }
-        let grid = shape.map { ($0 + e - 1) / e }
+        let grid = shape.map { Checked.ceilDiv($0, e) }
         let inner = Array(grid.dropFirst(2))  // tiles on axes 2…, whole in every block
         let innerCount = inner.reduce(1, *)
         // Rows of tiles per slab: whole stored chunk rows where they fit in a block.
-        let tileRowBytes = e * rowElements * itemSize
-        let slabRows = max(1, min((max(array.chunkShape[0], 1) + e - 1) / e, blockBytes / max(tileRowBytes, 1)))
+        // Sizes of at most 2^34 elements (checked above) times 16 bytes: no overflow.
+        let tileRowBytes = min(e, shape[0]) * rowElements * itemSize
+        let slabRows = max(1, min(Checked.ceilDiv(max(array.chunkShape[0], 1), e), blockBytes / max(tileRowBytes, 1)))
         // Tiles per block along axis 1.
-        let columnBytes = slabRows * e * (rank > 1 ? e : 1) * inner.reduce(1) { $0 * $1 * e } * itemSize
+        let columnBytes = slabRows * min(e, shape[0]) * (rank > 1 ? min(e, shape[1]) : 1) * shape.dropFirst(2).reduce(1, *) * itemSize
         let blockColumns = rank > 1 ? max(1, blockBytes / max(columnBytes, 1)) : 1
         var rowTiles = [[UInt8]](repeating: [], count: rows.count)
         var slab = rows.lowerBound / slabRows * slabRows

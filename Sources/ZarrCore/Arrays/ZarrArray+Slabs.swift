@@ -21,15 +21,29 @@ extension ZarrArray {
             return
         }
         let rowElements = slices.dropFirst().reduce(1) { $0 * $1.count }
+        // From a store with latency (one that prefetches), a slab spans enough chunk rows to keep
+        // its requests in flight (`slabChunks` chunks), within `slabBytes`; else one chunk row.
+        let rowChunks = max(1, zip(gridShape.dropFirst(), slices.dropFirst()).reduce(1) { $0 * min($1.0, $1.1.count) })
+        let chunkRows = store is any PrefetchingStore
+            ? max(1, min(Checked.ceilDiv(Self.slabChunks, rowChunks),
+                         Self.slabBytes / max(1, (try? Checked.product([rowsOfChunk(at: rows.start), rowElements, dataType.itemSize ?? 16], "slab bytes")) ?? Int.max)))
+            : 1
         var k = 0
         while k < rows.count {
-            // Rectilinear grids: a slab ends at the end of the chunk row that holds the row.
-            let row = rows.start + k * rows.step, end = row + rowsOfChunk(at: row)
+            // Rectilinear grids: a slab ends at the end of a chunk row.
+            let row = rows.start + k * rows.step
+            var end = row
+            for _ in 0..<chunkRows where end < shape[0] { end += rowsOfChunk(at: end) }
             let n = min((end - row - 1) / rows.step + 1, rows.count - k)
             try body(try read([Slice(row, row + (n - 1) * rows.step + 1, step: rows.step)] + slices.dropFirst()), n * rowElements)
             k += n
         }
     }
+
+    /// Chunks a slab from a remote store should hold (the default request concurrency), and the
+    /// most decoded bytes it may take.
+    static let slabChunks = 32
+    static let slabBytes = 256 << 20
 
     private func rowsOfChunk(at row: Int) -> Int {
         let (_, local, extent) = grid.locator(axis: 0)(row)

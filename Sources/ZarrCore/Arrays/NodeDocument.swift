@@ -15,8 +15,21 @@ struct NodeDocument {
         let prefix = NodePath.prefix(path)
         let v3Key = prefix + MetadataKey.zarrJSON, arrayKey = prefix + MetadataKey.zarray, groupKey = prefix + MetadataKey.zgroup
         let checkV2 = wanted == nil || wanted == .v2
-        let isArray = try checkV2 && store.get(arrayKey) != nil
-        let isGroup = try checkV2 && store.get(groupKey) != nil
+        // From a store with latency the candidate documents are asked for at once, not in turn.
+        if let prefetching = store as? any PrefetchingStore {
+            let keys = (wanted == .v2 ? [] : [v3Key]) + (checkV2 ? [arrayKey, groupKey] : [])
+            try prefetching.prepare(keys.map { StoreRequest($0, limit: StoreLimits.maxMetadataBytes) })
+        }
+        /// Whether a v2 document is there, and its bytes (nil when too large to read: parsing it
+        /// then says so, should it be the one read).
+        func probe(_ key: String) throws -> (present: Bool, bytes: [UInt8]?) {
+            guard checkV2 else { return (false, nil) }
+            do {
+                let bytes = try store.get(key, range: .all, limit: StoreLimits.maxMetadataBytes)
+                return (bytes != nil, bytes)
+            } catch let e as ZarrError where e.problem == .valueTooLarge { return (true, nil) }
+        }
+        let (isArray, arrayBytes) = try probe(arrayKey), (isGroup, groupBytes) = try probe(groupKey)
         if wanted == nil || wanted == .v3, let json = try store.getJSON(v3Key) {
             if wanted == nil, isArray || isGroup {
                 warn("\(prefix.isEmpty ? "the root" : "'\(path)'") has both zarr.json and \(isArray ? MetadataKey.zarray : MetadataKey.zgroup); "
@@ -31,8 +44,9 @@ struct NodeDocument {
         }
         if wanted == .v3 { throw ZarrError(.notFound, "no zarr.json (Zarr v3 was asked for)", key: v3Key) }
         if isArray && isGroup { throw ZarrError(.invalidMetadata, "both .zarray and .zgroup are present", key: arrayKey) }
-        if isArray { return NodeDocument(format: .v2, kind: .array, key: arrayKey, json: try store.getJSON(arrayKey)) }
-        if isGroup { return NodeDocument(format: .v2, kind: .group, key: groupKey, json: try store.getJSON(groupKey)) }
+        func document(_ key: String, _ bytes: [UInt8]?) throws -> JSON? { try bytes.map { b in try withKey(key) { try JSON.parse(b) } } ?? store.getJSON(key) }
+        if isArray { return NodeDocument(format: .v2, kind: .array, key: arrayKey, json: try document(arrayKey, arrayBytes)) }
+        if isGroup { return NodeDocument(format: .v2, kind: .group, key: groupKey, json: try document(groupKey, groupBytes)) }
         if wanted == .v2 { throw ZarrError(.notFound, "no .zarray or .zgroup (Zarr v2 was asked for)", key: arrayKey) }
         let n5Key = prefix + MetadataKey.n5Attributes
         if let json = try store.getJSON(n5Key) {

@@ -33,6 +33,9 @@ public struct Peer: Sendable {
     public var writeCommand: String? = nil
     /// Variables set for the peer's processes (`env` in peers.json), over the run's own environment.
     public var environment: [String: String] = [:]
+    /// Kinds of remote store the peer's adapter reads besides directories (`stores` in
+    /// peers.json: `s3`, given as `s3://BUCKET/PREFIX` with `AWS_ENDPOINT_URL` and credentials).
+    public var stores: Set<String> = []
     /// The directory commands run in (the repository root).
     public var root = FileManager.default.currentDirectoryPath
     /// Why the peer cannot be used here; nil when it is available (see `checked()`).
@@ -85,6 +88,7 @@ public struct Peer: Sendable {
         writeCommand = adapter?["write"]?.stringValue
         probe = d["probe"]?.arrayValue?.compactMap(\.stringValue)
         for (k, v) in d["env"]?.objectValue ?? JSONObject() { environment[k] = v.stringValue }
+        stores = Set(d["stores"]?.arrayValue?.compactMap(\.stringValue) ?? [])
         if let i = d["install"]?.objectValue {
             var parts: [String] = []
             if let p = i["python"]?.stringValue { parts.append(p == "system" ? "Debian's /usr/bin/python3" : "Python \(p)") }
@@ -205,7 +209,7 @@ public struct Peer: Sendable {
     }
 
     func absolute(_ path: String) -> String {
-        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        path.hasPrefix("/") || path.contains("://") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 
     private func run(_ requests: [Request]) throws -> ([String: Result<(String, [Int]), PeerError>], Int32) {
@@ -252,6 +256,7 @@ extension Peer {
         o["label"] = .string(label)
         o["roles"] = .array(roles.sorted().map { .string($0) })
         o["formats"] = .array(formats.sorted().map { .string($0) })
+        if !stores.isEmpty { o["stores"] = .array(stores.sorted().map { .string($0) }) }
         o["status"] = .string(isAvailable ? "available" : "unavailable")
         if let why = unavailable { o["reason"] = .string(why) }
         if !install.isEmpty { o["install"] = .string(install) }

@@ -20,6 +20,16 @@ public struct Runner {
     /// "NAME via LABEL", that must agree with the directory.
     public var otherStores: [(label: String, open: @Sendable (Case) throws -> any ReadableStore)] = []
 
+    /// The committed fixtures as they sit on an S3 server (`run --store-kinds s3`): their URLs
+    /// and the variables that reach it. Peers that declare `"stores": ["s3"]` read them there too,
+    /// each a reader column "PEER via s3" beside its directory column.
+    public struct S3Fixtures: Sendable {
+        public var url: @Sendable (Case) -> String
+        public var environment: [String: String]
+        public init(url: @escaping @Sendable (Case) -> String, environment: [String: String]) { (self.url, self.environment) = (url, environment) }
+    }
+    public var s3Fixtures: S3Fixtures?
+
     /// Manifests to materialise and judge alongside (or, with `onlyProposals`, instead of) the catalog.
     public var proposals: [Proposal] = []
     public var onlyProposals = false
@@ -128,6 +138,17 @@ public struct Runner {
                 var result = cell(c, writer: c.writerLabel, reader: peer.label, Self.judgePeer(c, answers[c.id]))
                 if c.writer == OurReader.name { result.source = CellResult.manifest }  // a peer's verdict on a proposal
                 results.append(result)
+            }
+        }
+        // 3b. Peers that read S3 read the committed fixtures from the S3 server as well.
+        if let s3 = s3Fixtures {
+            let committed = cases.filter { $0.storePath(vectors: vectors).hasPrefix(vectors + "/fixtures/") && Self.isCopyable($0.storePath(vectors: vectors)) }
+            for var peer in peers where peer.isReader && peer.isAvailable && peer.stores.contains("s3") {
+                let mine = committed.filter { peer.formats.contains($0.format) }
+                progress("\(peer.label) reads \(mine.count) fixtures via s3")
+                peer.environment.merge(s3.environment) { _, new in new }
+                let answers = try peer.read(mine.map { Peer.Request(id: $0.id, store: s3.url($0), node: $0.node, consolidated: $0.consolidated, format: $0.format) })
+                for c in mine { results.append(cell(c, writer: c.writerLabel, reader: peer.label + " via s3", Self.judgePeer(c, answers[c.id]))) }
             }
         }
         // 4. Mismatches say where the values differ, not only that two hashes do.

@@ -6,7 +6,8 @@ import ZarrRemote
 /// `run --store-kinds zip,http,s3`: the committed fixtures also read from a zip file, a loopback
 /// HTTP server (scripts/http_server.py) and S3 (moto from .venv-moto), each a reader column.
 enum FixtureStores {
-    static func make(_ kinds: [String], vectors: String, work: String, progress: (String) -> Void) throws -> [(label: String, open: @Sendable (Case) throws -> any ReadableStore)] {
+    static func make(_ kinds: [String], vectors: String, work: String, s3Fixtures: inout Runner.S3Fixtures?,
+                     progress: (String) -> Void) throws -> [(label: String, open: @Sendable (Case) throws -> any ReadableStore)] {
         let fixtures = vectors + "/fixtures"
         let repository = (vectors as NSString).deletingLastPathComponent.isEmpty ? "." : (vectors as NSString).deletingLastPathComponent
         @Sendable func relative(_ c: Case) -> String { String(c.storePath(vectors: vectors).dropFirst(fixtures.count + 1)) }
@@ -55,6 +56,7 @@ enum FixtureStores {
                     }
                 }
                 out.append(("s3", { try Location.parse("s3://fixtures/\(relative($0))", options: options).synchronous() }))
+                s3Fixtures = Runner.S3Fixtures(url: { "s3://fixtures/\(relative($0))" }, environment: env.merging(["AWS_ENDPOINT_URL": moto.base]) { a, _ in a })
             default:
                 throw ZarrError(.invalidArgument, "unknown store kind '\(kind)' (zip, http, s3)")
             }

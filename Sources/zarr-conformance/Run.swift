@@ -70,11 +70,14 @@ struct Run: ParsableCommand {
             (format == nil || c.format == format) && (pattern.map { c.id.contains($0) } ?? true) && (writerPattern.map { c.writerLabel.contains($0) } ?? true)
         }
         if let storeKinds {
+            var s3: Runner.S3Fixtures?
             runner.otherStores = try readOrExit {
-                try FixtureStores.make(storeKinds.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }, vectors: vectors, work: work) {
+                try FixtureStores.make(storeKinds.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }, vectors: vectors, work: work,
+                                       s3Fixtures: &s3) {
                     FileHandle.standardError.write(Data("… \($0)\n".utf8))
                 }
             }
+            runner.s3Fixtures = s3
         }
         runner.proposals = try readOrExit { caseFiles.isEmpty ? try Proposal.loadAll(directory: vectors + "/cases") : try caseFiles.map(Proposal.load) }
         runner.onlyProposals = !caseFiles.isEmpty

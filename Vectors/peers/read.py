@@ -25,6 +25,17 @@ UNSUPPORTED_WORDS = ("not supported", "unsupported", "not implemented", "unknown
                      "while structuring arraymetadata", "nc_enofilter", "unknown filter")
 
 
+def s3_store(url):
+    """zarr-python 3's store for s3://BUCKET/PREFIX on the S3 server of `run --store-kinds s3`
+    (moto on loopback; AWS_* variables), through obstore."""
+    from obstore.store import S3Store
+    from zarr.storage import ObjectStore
+    bucket, _, prefix = url[len("s3://"):].partition("/")
+    return ObjectStore(S3Store(bucket, prefix=prefix, endpoint=os.environ["AWS_ENDPOINT_URL"], region=os.environ.get("AWS_REGION", "us-east-1"),
+                               access_key_id=os.environ["AWS_ACCESS_KEY_ID"], secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"],
+                               client_options={"allow_http": True}), read_only=True)
+
+
 def read_zarr_python(req, zarrs=False):
     import zarr
     if req.get("format") == "n5":
@@ -40,9 +51,10 @@ def read_zarr_python(req, zarrs=False):
         if zarrs:
             import zarrs as _  # noqa: F401
         fmt = 3 if req.get("format") == "v3" else 2
+        store = s3_store(req["store"]) if req["store"].startswith("s3://") else req["store"]
         with zarr.config.set(config):
-            root = (zarr.open_consolidated(req["store"], mode="r", zarr_format=fmt) if req.get("consolidated")
-                    else zarr.open(req["store"], mode="r", zarr_format=fmt))
+            root = (zarr.open_consolidated(store, mode="r", zarr_format=fmt) if req.get("consolidated")
+                    else zarr.open(store, mode="r", zarr_format=fmt))
             node = root[req["node"]] if req.get("node") else root
             if not isinstance(node, zarr.Array):
                 raise TypeError("not an array")
@@ -98,9 +110,15 @@ def read_tensorstore(req):
     fmt = req.get("format", "v2")
     driver = {"v2": "zarr", "v3": "zarr3", "n5": "n5"}[fmt]
     path = os.path.join(req["store"], req.get("node") or "")
-    data = ts.open({"driver": driver, "kvstore": {"driver": "file", "path": path}, "open": True}, read=True).result().read().result()
+    if path.startswith("s3://"):  # `run --store-kinds s3`: the store in a bucket of an S3 server (moto on loopback)
+        bucket, _, key = path[len("s3://"):].partition("/")
+        kvstore = {"driver": "s3", "bucket": bucket, "path": key.rstrip("/") + "/", "endpoint": os.environ["AWS_ENDPOINT_URL"],
+                   "aws_region": os.environ.get("AWS_REGION", "us-east-1"), "aws_credentials": {"type": "environment"}}
+    else:
+        kvstore = {"driver": "file", "path": path}
+    data = ts.open({"driver": driver, "kvstore": kvstore, "open": True}, read=True).result().read().result()
     metadata = {"v2": ".zarray", "v3": "zarr.json", "n5": "attributes.json"}[fmt]
-    meta = json.load(open(os.path.join(path, metadata)))
+    meta = json.loads(ts.KvStore.open(kvstore).result().read(metadata).result().value)
     rank = len(meta.get("shape", meta.get("dimensions", [])))
     if data.ndim > rank:
         data = np.ascontiguousarray(data)

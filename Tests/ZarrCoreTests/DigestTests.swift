@@ -65,7 +65,7 @@ extension DigestTests {
             var row = Data()
             for j in 0..<2 {
                 let tile = try CanonicalDigest.compute(arrays[0], selection: [Slice(i * 512, min(i * 512 + 512, 700)), Slice(j * 512, min(j * 512 + 512, 600))])
-                row += Data(DigestParts.bytes(tile.sha256))
+                row += Data(Hex.bytes(tile.sha256))
             }
             rows.append(Data(SHA256.hash(data: row)))
         }
@@ -140,7 +140,7 @@ extension DigestTests {
     func md5(_ s: String) -> String { Insecure.MD5.hash(data: Array(s.utf8)).map { String(format: "%02x", $0) }.joined() }
 }
 
-enum DigestParts {
+enum Hex {
     static func bytes(_ hex: String) -> [UInt8] {
         let d = Array(hex.utf8)
         return stride(from: 0, to: d.count, by: 2).compactMap { UInt8(String(decoding: d[$0..<$0 + 2], as: UTF8.self), radix: 16) }

@@ -92,8 +92,9 @@ public struct Validator: Sendable {
                 reportMissing(array, present: Set(share.map(\.1)), flat: gridShare(array), sink: sink)
             } else {
                 let keys = checked.chunkKeys(array, nodeDirectories: nodeDirectories, alternate: alternate)
-                share = Array(keys[partition.range(of: keys.count)])
-                if !metadataOnly { checkChunks(array, keys: share, first: share.first?.0 == keys.first?.0 ? share.first?.0 : nil, sink: sink) }
+                let range = partition.range(of: keys.count)
+                share = Array(keys[range])
+                if !metadataOnly { checkChunks(array, keys: share, first: range.lowerBound == 0 ? keys.first?.0 : nil, sink: sink) }
                 if owner { reportMissing(array, present: Set(keys.map(\.1)), flat: 0..<(array.gridCount ?? 0), sink: sink) }
             }
             part.chunks += share.count
@@ -101,8 +102,8 @@ public struct Validator: Sendable {
             // Both formats in one directory: the v2 metadata's readers decode its chunks too.
             if let alternate, !metadataOnly, !probeGrid {
                 let keys = checked.chunkKeys(alternate, nodeDirectories: nodeDirectories, alternate: array, report: false)
-                let share = Array(keys[partition.range(of: keys.count)])
-                checkChunks(alternate, keys: share, first: share.first?.0 == keys.first?.0 ? share.first?.0 : nil, sink: sink)
+                let range = partition.range(of: keys.count)
+                checkChunks(alternate, keys: Array(keys[range]), first: range.lowerBound == 0 ? keys.first?.0 : nil, sink: sink)
             }
         }
         checkN5Version(store: store, walk: walk, nodeDirectories: nodeDirectories, sink: first)

@@ -94,7 +94,7 @@ public struct Validator: Sendable {
                 let keys = checked.chunkKeys(array, nodeDirectories: nodeDirectories, alternate: alternate)
                 let range = partition.range(of: keys.count)
                 share = Array(keys[range])
-                if !metadataOnly { checkChunks(array, keys: share, first: range.lowerBound == 0 ? keys.first?.0 : nil, sink: sink) }
+                if !metadataOnly { checkChunks(array, keys: share, first: range.first == 0 ? keys.first?.0 : nil, sink: sink) }
                 if owner { reportMissing(array, present: Set(keys.map(\.1)), flat: 0..<(array.gridCount ?? 0), sink: sink) }
             }
             part.chunks += share.count
@@ -103,7 +103,7 @@ public struct Validator: Sendable {
             if let alternate, !metadataOnly, !probeGrid {
                 let keys = checked.chunkKeys(alternate, nodeDirectories: nodeDirectories, alternate: array, report: false)
                 let range = partition.range(of: keys.count)
-                checkChunks(alternate, keys: Array(keys[range]), first: range.lowerBound == 0 ? keys.first?.0 : nil, sink: sink)
+                checkChunks(alternate, keys: Array(keys[range]), first: range.first == 0 ? keys.first?.0 : nil, sink: sink)
             }
         }
         checkN5Version(store: store, walk: walk, nodeDirectories: nodeDirectories, sink: first)

@@ -9,12 +9,13 @@ enum Zstd {
         let cctx = try Context.compression()
         ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, Int32(clamping: level))
         ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, checksum ? 1 : 0)
-        var out = [UInt8](repeating: 0, count: ZSTD_compressBound(input.count))
-        let n = input.withUnsafeBytes { src in
-            out.withUnsafeMutableBytes { dst in ZSTD_compress2(cctx, dst.baseAddress, dst.count, src.baseAddress, src.count) }
+        var n = 0
+        // Written by zstd before it is read: no zero fill of the bound.
+        let out = [UInt8](unsafeUninitializedCapacity: ZSTD_compressBound(input.count)) { dst, count in
+            n = input.withUnsafeBytes { src in ZSTD_compress2(cctx, dst.baseAddress, dst.count, src.baseAddress, src.count) }
+            count = ZSTD_isError(n) == 0 ? n : 0
         }
         guard ZSTD_isError(n) == 0 else { throw ZarrError(.invalidArgument, String(cString: ZSTD_getErrorName(n)), codec: "zstd") }
-        out.removeLast(out.count - n)
         return out
     }
 

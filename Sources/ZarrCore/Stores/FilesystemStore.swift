@@ -46,21 +46,21 @@ public final class FilesystemStore: Store {
         defer { close(fd) }
         let r = try range.resolve(count: size, key: key)
         try StoreLimits.check(r.count, limit: limit, key: key)
-        var out = [UInt8](repeating: 0, count: r.count)
-        var done = 0
-        while done < r.count {
-            let n = out.withUnsafeMutableBytes { buffer in
+        // Filled by pread before it is handed out: no zero fill first.
+        return try [UInt8](unsafeUninitializedCapacity: r.count) { buffer, initialized in
+            var done = 0
+            while done < r.count {
                 // done < r.count == buffer.count, so the base address exists and the slice is in bounds.
-                pread(fd, buffer.baseAddress! + done, r.count - done, off_t(r.lowerBound + done))
+                let n = pread(fd, buffer.baseAddress! + done, r.count - done, off_t(r.lowerBound + done))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw ZarrError(.storage, "read failed: \(Self.errorText())", key: key)
+                }
+                if n == 0 { throw ZarrError(.storage, "file shrank while being read", key: key) }
+                done += n
             }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ZarrError(.storage, "read failed: \(Self.errorText())", key: key)
-            }
-            if n == 0 { throw ZarrError(.storage, "file shrank while being read", key: key) }
-            done += n
+            initialized = r.count
         }
-        return out
     }
 
     public func size(_ key: String) throws -> Int? {

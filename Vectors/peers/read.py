@@ -115,7 +115,7 @@ def read_tensorstore(req):
         kvstore = {"driver": "s3", "bucket": bucket, "path": key.rstrip("/") + "/", "endpoint": os.environ["AWS_ENDPOINT_URL"],
                    "aws_region": os.environ.get("AWS_REGION", "us-east-1"), "aws_credentials": {"type": "environment"}}
     else:
-        kvstore = {"driver": "file", "path": path}
+        kvstore = {"driver": "file", "path": path.rstrip("/") + "/"}  # a directory: keys are joined to it
     data = ts.open({"driver": driver, "kvstore": kvstore, "open": True}, read=True).result().read().result()
     metadata = {"v2": ".zarray", "v3": "zarr.json", "n5": "attributes.json"}[fmt]
     meta = json.loads(ts.KvStore.open(kvstore).result().read(metadata).result().value)

@@ -6,7 +6,7 @@
 /// payload is the chunk transposed; in the reversed view (z5py, zarr-python 2) it is the chunk in
 /// C order. Edge blocks may be truncated (Java, z5py) or padded (zarr-python 2, tensorstore):
 /// both read; this codec writes what it is given, and the grid gives it truncated edges.
-public struct N5BlockCodec: ArrayToBytesCodec {
+public struct N5BlockCodec: ArrayToBytesCodec, N5AxisView {
     public let reversed: Bool
     /// The dataset's blockSize, in the array's axis order: no block may exceed it.
     let blockSize: [Int]
@@ -32,11 +32,9 @@ public struct N5BlockCodec: ArrayToBytesCodec {
     /// The payload chain for a block of `shape` (array order).
     func payload(_ rep: ChunkRepresentation) -> CodecChain {
         let bytes = BytesCodec(bigEndianComponents: rep.dataType.scalarComponents)
-        let transpose: [any ArrayToArrayCodec] = reversed || rep.shape.count < 2 ? [] : [TransposeCodec.fortran(rank: rep.shape.count)]
-        return CodecChain(arrayToArray: transpose, arrayToBytes: bytes, bytesToBytes: compression.map { [$0] } ?? [])
+        return CodecChain(arrayToArray: order(rep).map { [$0] } ?? [], arrayToBytes: bytes, bytesToBytes: compression.map { [$0] } ?? [])
     }
 
-    func toN5Order(_ shape: [Int]) -> [Int] { reversed ? shape.reversed() : shape }
 
     public func encode(_ data: ChunkData, _ decoded: ChunkRepresentation) throws -> [UInt8] {
         var out: [UInt8] = [0, 0]
@@ -88,9 +86,7 @@ public struct N5BlockCodec: ArrayToBytesCodec {
                 .decode(payloadBytes, flat)
             let size = decoded.dataType.itemSize ?? 1
             var all = try items.fixedBytes(name) + [UInt8](repeating: 0, count: (elements - count) * size)
-            if !reversed && shape.count > 1 {
-                all = try TransposeCodec.fortran(rank: shape.count).decode(.fixed(all), rep).fixedBytes(name)
-            }
+            if let order = order(rep) { all = try order.decode(.fixed(all), rep).fixedBytes(name) }
             data = .fixed(all)
         }
         if shape == blockShape { return data }
@@ -133,4 +129,17 @@ public struct N5ObjectBlockCodec: ArrayToBytesCodec {
         guard payload.count == count else { throw ZarrError.corrupt("object block says \(count) bytes, holds \(payload.count)", codec: name) }
         return .variable([payload])
     }
+}
+
+/// The axis view both N5 block codecs share: N5 lists a block's axes with the first varying
+/// fastest, so the native view (N5's own order) sees the C-order chunk transposed.
+protocol N5AxisView {
+    var reversed: Bool { get }
+}
+
+extension N5AxisView {
+    func toN5Order(_ shape: [Int]) -> [Int] { reversed ? shape.reversed() : shape }
+
+    /// Array C order ↔ N5 element order: nil when they are the same (reversed view, rank < 2).
+    func order(_ rep: ChunkRepresentation) -> TransposeCodec? { reversed || rep.shape.count < 2 ? nil : TransposeCodec.fortran(rank: rep.shape.count) }
 }

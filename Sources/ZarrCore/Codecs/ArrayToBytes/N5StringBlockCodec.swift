@@ -2,7 +2,7 @@
 /// then a count that is the payload's length in bytes (not the number of strings); the payload,
 /// compressed as the dataset says, is UTF-8 strings each ending in NUL, in N5 element order (the
 /// first N5 dimension fastest), one per element of the block.
-public struct N5StringBlockCodec: ArrayToBytesCodec {
+public struct N5StringBlockCodec: ArrayToBytesCodec, N5AxisView {
     let compression: (any BytesToBytesCodec)?
     /// The dataset's blockSize, in the array's axis order.
     let blockSize: [Int]
@@ -19,11 +19,6 @@ public struct N5StringBlockCodec: ArrayToBytesCodec {
     public func encodedSize(of decoded: ChunkRepresentation) -> Int? { nil }
     public func maxEncodedSize(of decoded: ChunkRepresentation) -> Int? { nil }
 
-    func toN5Order(_ shape: [Int]) -> [Int] { reversed ? shape.reversed() : shape }
-
-    /// Array C order ↔ N5 order: the native view lists the block's axes in N5 order, whose first
-    /// axis varies fastest, so its elements are the C-order chunk transposed.
-    func order(_ rep: ChunkRepresentation) -> TransposeCodec? { reversed || rep.shape.count < 2 ? nil : TransposeCodec.fortran(rank: rep.shape.count) }
 
     public func encode(_ data: ChunkData, _ decoded: ChunkRepresentation) throws -> [UInt8] {
         guard decoded.shape.count <= 0xFFFF, decoded.shape.allSatisfy({ $0 <= Int(UInt32.max) }) else {
